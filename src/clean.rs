@@ -1,0 +1,588 @@
+//! Stage 1, clean: find the noise in a raw article and cut it out.
+//!
+//! Takes the raw bytes of one article exactly as read (any bytes at all);
+//! gives the list of removed [`Noise`] ranges (raw offsets, sorted, never
+//! overlapping) and the cleaned text with its [`CleanText`] offset map.
+//! Guarantees: every noise range starts and ends on a char boundary of the
+//! raw text; invalid UTF-8 bytes and a byte-order mark are noise of kind
+//! `encoding` (so the cleaned text is valid UTF-8 and no offset shifts);
+//! every byte not in a noise range is copied to the cleaned text once, in
+//! order; where noise is cut out between two non-space chars a single space
+//! separator is put in so words do not glue together.
+//!
+//! Detectors are written from the shapes in ANNOTATION.md, generalized to
+//! how other sites write the same thing: market tickers (`• KZT/USD =
+//! 0.00202 0%`, `$1 – 12724.84`), shortcodes (`[caption …]…[/caption]`),
+//! photo captions and credits, wiki citation markers, reference lists,
+//! maintenance notices and infoboxes, newsletter and share footers,
+//! pagination, `Last update:` lines, bare bylines, `[+see also: …]` blocks,
+//! and extraction debris (`null` glued before a paragraph, image file names).
+
+use crate::offsets::CleanText;
+use crate::span::{Noise, NoiseKind};
+use regex::Regex;
+
+/// The compiled noise detectors. Build once, share across threads.
+#[derive(Debug)]
+pub struct Cleaner {
+    shortcode: Regex,
+    shortcode_tag: Regex,
+    link_block: Regex,
+    citation: Regex,
+    ticker: Regex,
+    template: Regex,
+    footer_start: Regex,
+    social: Regex,
+    navigation: Regex,
+    credit: Regex,
+    credit_inline: Regex,
+    caption: Regex,
+    null_artifact: Regex,
+    image_file: Regex,
+    share_word: Regex,
+    reference_item: Regex,
+    reference_heading: Regex,
+    glued: Regex,
+    wiki_citation_count: Regex,
+}
+
+impl Default for Cleaner {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+const MONTHS: &str =
+    "January|February|March|April|May|June|July|August|September|October|November|December";
+
+fn re(pattern: &str) -> Regex {
+    // The patterns are constants of this module: a failure is a bug caught
+    // by every test run, never something input can trigger.
+    Regex::new(pattern).unwrap_or_else(|e| panic!("bad built-in regex {pattern:?}: {e}"))
+}
+
+impl Cleaner {
+    pub fn new() -> Self {
+        Self {
+            shortcode: re(
+                r"(?is)\[(?:caption|wp_caption|gallery|embed|video|audio)\b[^\]\n]{0,500}\].{0,2000}?\[/(?:caption|wp_caption|gallery|embed|video|audio)\]",
+            ),
+            shortcode_tag: re(
+                r"(?i)\[/?(?:caption|wp_caption|gallery|embed|video|audio)\b[^\]\n]{0,500}\]",
+            ),
+            link_block: re(
+                r"(?i)\[\s*\+?\s*(?:see also|read more|read also|related|more)\s*:[^\]\n]{0,1000}\]",
+            ),
+            citation: re(
+                r"\[(?:\d{1,4}|[a-z]|[a-z]?\s?\d{1,3}|citation needed|clarification needed|verification needed|when\?|who\?|dubious[^\]\n]{0,40}|note \d{1,3}|nb \d{1,3}|edit)\]",
+            ),
+            ticker: re(
+                r"^[\s\u{a0}]*(?:[•·▪►*\-]\s*)?(?:[A-Z]{3}\s*/\s*[A-Z]{3}|[$€£¥₸₽]\s*1|1\s*[$€£¥₸₽]|(?:USD|EUR|RUB|CNY|GBP|KZT|KGS|UZS|TJS|TMT|JPY|TRY)\b)\s*(?:[=:–—\-]\s*)?[$€£¥₸₽]?\s*\d[\d.,\u{a0} ]*\s*(?:[A-Z]{3}|tenge|som|sum|rubles?)?\s*(?:\(?\s*[+\-−▲▼↑↓]?\s*[\d.,]*\s*%\s*\)?)?\s*[▲▼↑↓]?$",
+            ),
+            template: re(&format!(
+                r"(?i)^(?:this (?:article|section|list|biography|page|film|entry|subsection|paragraph)\b.{{0,300}}?\b(?:needs?|does not|may|has (?:multiple|no)|is (?:missing|an orphan|written|incomplete)|relies|lacks|requires|contains|is a stub)\b.{{0,300}}?(?:help|\((?:{MONTHS}) \d{{4}}\)|remove this (?:template|message))|please help improve|unsourced material may be challenged|learn how and when to remove|find sources:)"
+            )),
+            footer_start: re(
+                r"(?i)^(?:get (?:the )?.{0,40}(?:stories|news|updates|newsletter)|sign up|subscribe|follow us|join us on|join our|like us on|share this|share on|share article|download (?:our|the) app|don't miss|click to share|stay (?:up to date|informed|connected)|never miss)",
+            ),
+            social: re(
+                r"\b(?:Twitter|Facebook|Instagram|Telegram|YouTube|Youtube|TikTok|Tiktok|WhatsApp|LinkedIn|VKontakte|Pinterest|Reddit|Threads)\b",
+            ),
+            navigation: re(&format!(
+                r"(?i)^(?:(?:viewing|showing|displaying)\s+(?:results|items|entries|articles|posts)?\s*\d+\s*[-–]\s*\d+\s+of\s+\d+.*|page\s+\d+\s+of\s+\d+|(?:last\s+update[ds]?|updated(?:\s+on)?|last\s+modified)\s*:?\s*(?:(?:{MONTHS}|\d).{{0,60}})?|(?:read\s+more|read\s+also|also\s+read|see\s+also|related(?:\s+(?:articles?|news|stories|posts|content))?|more\s+(?:on\s+this|stories|news)|recommended(?:\s+for\s+you)?|you\s+may\s+also\s+like|most\s+(?:read|popular)|trending(?:\s+now)?|tags?|categories|previous(?:\s+(?:article|post|story))?|next(?:\s+(?:article|post|story))?|back\s+to\s+top|skip\s+to\s+(?:main\s+)?content|external\s+links|further\s+reading|advertisement|comments?(?:\s*\(\d+\))?|loading\.*|by)\s*[:»>.]?(?:\s.{{0,120}})?|home\s*[»>/|].*)$"
+            )),
+            credit: re(
+                r"(?i)^(?:(?:photo|image|picture|video|cover\s+photo|main\s+photo|top\s+photo|illustration|pictures?|photos?|images?)\s*(?:credits?|courtesy|by|source)?|credits?|courtesy|source|фото)\s*:|^(?:photo|image|pictures?|photos?)\s+(?:by|courtesy\s+of)\s|^©\s*\S",
+            ),
+            credit_inline: re(
+                r"(?i)(?:(?:photo|image|picture|video)s?\s*(?:credits?|courtesy|source)\s*:|(?:^|;\s*|\s)(?:photo|image)s?\s*:\s*\S)",
+            ),
+            caption: re(
+                r"(?i)^(?:(?:a\s+)?(?:screenshot|screen\s+grab|still|stills|film\s+still|frame|shot|scene|poster)s?\s+(?:from|of)\s|pictured\s*:|photo\s+(?:from|of)\s)",
+            ),
+            null_artifact: re(r"(?m)(?:^|[\s\u{a0}])(null)(?:[A-Z“\x22«‘]|\s*$)"),
+            image_file: re(r"(?i)^[\w\-. ()%]{1,200}\.(?:jpe?g|png|gif|webp|svg|bmp|tiff?)$"),
+            share_word: re(
+                r"(?i)^(?:share|tweet|pin(?:\s+it)?|email|e-mail|print|copy\s+link|whatsapp|telegram|facebook|twitter|vk|linkedin)$",
+            ),
+            reference_item: re(r"^[\s\u{a0}]*(?:\d{1,4}\.\s*)?\^\s"),
+            reference_heading: re(
+                r"(?i)^(?:references|notes|footnotes|citations|sources|bibliography|notes and references)$",
+            ),
+            glued: re(
+                r"^[\s\u{a0}•·]*[A-Z][\w.'’ ]{0,40}?(?:[a-z][\d$€£₸]|[a-z]\s?\$|by[A-Z]|[a-z]{2}[A-Z][a-z])",
+            ),
+            wiki_citation_count: re(r"\[\d{1,4}\]"),
+        }
+    }
+
+    /// Finds the noise of `raw` and writes the cleaned text into `out`
+    /// (cleared first). `noise` is cleared and filled, sorted by start.
+    pub fn clean_into(&self, raw: &[u8], noise: &mut Vec<Noise>, out: &mut CleanText) {
+        noise.clear();
+        out.clear();
+        // Invalid bytes become one-byte placeholders so every offset of the
+        // working text is a raw offset; they are reported as noise below.
+        let owned;
+        let text: &str = match std::str::from_utf8(raw) {
+            Ok(t) => t,
+            Err(_) => {
+                owned = replace_invalid(raw, noise);
+                &owned
+            }
+        };
+        if text.starts_with('\u{feff}') {
+            noise.push(Noise {
+                start: 0,
+                end: 3,
+                kind: NoiseKind::Encoding,
+            });
+        }
+        self.detect(text, noise);
+        normalize(noise);
+        build_clean(text, noise, out);
+    }
+
+    /// Convenience wrapper around [`Cleaner::clean_into`].
+    ///
+    /// ```
+    /// let raw = "Kazakhfilm was renamed in 1984.[12]\nPhoto credit: Kazinform\n";
+    /// let (noise, clean) = kinex::clean::Cleaner::new().clean(raw.as_bytes());
+    /// assert_eq!(&raw[noise[0].start..noise[0].end], "[12]");
+    /// assert_eq!(noise[1].kind, kinex::span::NoiseKind::Credit);
+    /// assert_eq!(clean.as_str(), "Kazakhfilm was renamed in 1984.\n\n");
+    /// ```
+    pub fn clean(&self, raw: &[u8]) -> (Vec<Noise>, CleanText) {
+        let mut noise = Vec::new();
+        let mut out = CleanText::with_capacity(raw.len());
+        self.clean_into(raw, &mut noise, &mut out);
+        (noise, out)
+    }
+
+    fn detect(&self, text: &str, noise: &mut Vec<Noise>) {
+        let mut push = |start: usize, end: usize, kind: NoiseKind| {
+            if start < end {
+                noise.push(Noise { start, end, kind });
+            }
+        };
+        for m in self.shortcode.find_iter(text) {
+            push(m.start(), m.end(), NoiseKind::Caption);
+        }
+        for m in self.shortcode_tag.find_iter(text) {
+            push(m.start(), m.end(), NoiseKind::Caption);
+        }
+        for m in self.link_block.find_iter(text) {
+            push(m.start(), m.end(), NoiseKind::Navigation);
+        }
+        let mut citations = 0usize;
+        for m in self.citation.find_iter(text) {
+            let kind = if m.as_str() == "[edit]" {
+                NoiseKind::Navigation
+            } else {
+                citations += 1;
+                NoiseKind::Citation
+            };
+            push(m.start(), m.end(), kind);
+        }
+        let wiki = citations >= 3 && self.wiki_citation_count.find_iter(text).nth(2).is_some();
+
+        let lines = Lines::new(text);
+        let all: Vec<Line> = lines.collect();
+        let mut i = 0;
+        while i < all.len() {
+            let line = all[i];
+            let body = line.trimmed(text);
+            if body.is_empty() {
+                i += 1;
+                continue;
+            }
+            if self.reference_item.is_match(line.text(text)) {
+                // A reference list runs to the end of its block of items;
+                // blank lines and wrapped entries between items belong to it.
+                let mut last = i;
+                for (j, l) in all.iter().enumerate().skip(i + 1) {
+                    let b = l.trimmed(text);
+                    if b.is_empty() {
+                        continue;
+                    }
+                    if !self.reference_item.is_match(l.text(text)) && starts_prose(b) {
+                        break;
+                    }
+                    last = j;
+                }
+                push(line.start, all[last].content_end(text), NoiseKind::Citation);
+                i = last + 1;
+                continue;
+            }
+            if let Some(kind) = self.classify_line(body) {
+                push(line.start, line.content_end(text), kind);
+                i += 1;
+                continue;
+            }
+            if self.caption.is_match(body) && body.len() <= 400 {
+                let s = line.body_start(text);
+                let e = line.content_end(text);
+                match self.credit_inline.find(&text[s..e]) {
+                    Some(c) if c.start() > 0 => {
+                        let cs = s + c.start() + leading_ws(&text[s + c.start()..e]);
+                        push(s, trim_end_at(text, s, s + c.start()), NoiseKind::Caption);
+                        push(cs, e, NoiseKind::Credit);
+                    }
+                    _ => push(s, e, NoiseKind::Caption),
+                }
+                i += 1;
+                continue;
+            }
+            if self.reference_heading.is_match(body) && self.next_is_reference(&all, i, text) {
+                push(line.start, line.content_end(text), NoiseKind::Citation);
+                i += 1;
+                continue;
+            }
+            if let Some(m) = self.null_artifact.captures(line.text(text)) {
+                if let Some(g) = m.get(1) {
+                    let s = line.start + g.start();
+                    push(s, s + 4, NoiseKind::Artifact);
+                }
+            }
+            // Infobox: a run of short unpunctuated lines where labels and
+            // values are glued together (`Directed bySergey Dvortsevoy`).
+            if let Some(j) = self.infobox_end(&all, i, text) {
+                push(line.start, all[j].content_end(text), NoiseKind::Template);
+                i = j + 1;
+                continue;
+            }
+            if wiki && self.is_wiki_caption(&all, i, text) {
+                push(
+                    line.body_start(text),
+                    line.content_end(text),
+                    NoiseKind::Caption,
+                );
+            }
+            i += 1;
+        }
+    }
+
+    fn classify_line(&self, body: &str) -> Option<NoiseKind> {
+        if body.len() <= 120 && self.ticker.is_match(body) {
+            return Some(NoiseKind::Ticker);
+        }
+        if body.len() <= 600 && self.template.is_match(body) {
+            return Some(NoiseKind::Template);
+        }
+        if body.len() <= 400 {
+            let socials = self.social.find_iter(body).count();
+            if socials >= 3 || (socials >= 1 && self.footer_start.is_match(body)) {
+                return Some(NoiseKind::Footer);
+            }
+            if self.footer_start.is_match(body)
+                && body.len() <= 160
+                && !body.contains(". ")
+                && body.split_whitespace().count() <= 20
+            {
+                return Some(NoiseKind::Footer);
+            }
+        }
+        if body.len() <= 200 && self.navigation.is_match(body) && !looks_like_prose(body) {
+            return Some(NoiseKind::Navigation);
+        }
+        if body.len() <= 200 && self.credit.is_match(body) {
+            return Some(NoiseKind::Credit);
+        }
+        if body.len() <= 200 && (self.image_file.is_match(body) || self.share_word.is_match(body)) {
+            return Some(NoiseKind::Artifact);
+        }
+        None
+    }
+
+    fn next_is_reference(&self, all: &[Line], i: usize, text: &str) -> bool {
+        all[i + 1..]
+            .iter()
+            .find(|l| !l.trimmed(text).is_empty())
+            .is_some_and(|l| self.reference_item.is_match(l.text(text)))
+    }
+
+    fn infobox_like(&self, body: &str) -> bool {
+        let b = strip_citations(body);
+        !body.is_empty()
+            && body.len() <= 100
+            && !b.ends_with(['.', '!', '?', ':', ';', ',', '"', '”'])
+            && !has_inner_sentence_break(body)
+    }
+
+    fn infobox_anchor(&self, body: &str) -> bool {
+        self.glued.is_match(body) || self.wiki_citation_count.is_match(body)
+    }
+
+    /// Index of the last line of an infobox block starting at `i`, if one
+    /// starts there.
+    fn infobox_end(&self, all: &[Line], i: usize, text: &str) -> Option<usize> {
+        let first = all[i].trimmed(text);
+        if !self.glued.is_match(first) || !self.infobox_like(first) {
+            return None;
+        }
+        let mut glued = 0;
+        let mut last = i;
+        for (j, l) in all.iter().enumerate().skip(i) {
+            let b = l.trimmed(text);
+            if !self.infobox_like(b) {
+                break;
+            }
+            if self.glued.is_match(b) {
+                glued += 1;
+            }
+            if self.infobox_anchor(b) {
+                last = j;
+            }
+        }
+        (glued >= 2).then_some(last)
+    }
+
+    /// A wiki image caption: a one-sentence paragraph with no citation
+    /// marker, standing between blank lines, in an article that cites.
+    fn is_wiki_caption(&self, all: &[Line], i: usize, text: &str) -> bool {
+        let body = all[i].trimmed(text);
+        let blank_before = i == 0 || all[i - 1].trimmed(text).is_empty();
+        let blank_after = all.get(i + 1).is_none_or(|l| l.trimmed(text).is_empty());
+        let words = body.split_whitespace().count();
+        blank_before
+            && blank_after
+            && (5..=40).contains(&words)
+            && body.ends_with('.')
+            && !body.contains('[')
+            && !has_inner_sentence_break(body)
+    }
+}
+
+fn looks_like_prose(body: &str) -> bool {
+    // `By the end of the screening, …` is prose, `By Jane Doe` a byline.
+    let words = body.split_whitespace().count();
+    words > 14 || (body.ends_with('.') && words > 6)
+}
+
+fn starts_prose(body: &str) -> bool {
+    body.len() > 200 || body.ends_with('.') && body.split_whitespace().count() > 12
+}
+
+fn has_inner_sentence_break(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.windows(3).enumerate().any(|(k, w)| {
+        matches!(w[0], b'.' | b'!' | b'?')
+            && w[1] == b' '
+            && w[2].is_ascii_uppercase()
+            && k + 3 < b.len()
+    })
+}
+
+/// `text[12][a]` → `text`.
+fn strip_citations(mut s: &str) -> &str {
+    while let Some(open) = s.strip_suffix(']').and_then(|t| t.rfind('[')) {
+        if s.len() - open > 6 {
+            break;
+        }
+        s = &s[..open];
+    }
+    s
+}
+
+fn leading_ws(s: &str) -> usize {
+    s.len() - s.trim_start().len()
+}
+
+fn trim_end_at(text: &str, start: usize, end: usize) -> usize {
+    start + text[start..end].trim_end().len()
+}
+
+/// Replaces each invalid byte by a one-byte placeholder (U+001A) and
+/// records the invalid runs as `encoding` noise.
+fn replace_invalid(raw: &[u8], noise: &mut Vec<Noise>) -> String {
+    let mut s = String::with_capacity(raw.len());
+    for chunk in raw.utf8_chunks() {
+        s.push_str(chunk.valid());
+        let bad = chunk.invalid();
+        if !bad.is_empty() {
+            let start = s.len();
+            for _ in bad {
+                s.push('\u{1a}');
+            }
+            noise.push(Noise {
+                start,
+                end: s.len(),
+                kind: NoiseKind::Encoding,
+            });
+        }
+    }
+    s
+}
+
+/// Sorts, merges overlapping ranges (the first kind wins) and joins
+/// touching ranges of the same kind (`[5][6]` is one citation).
+fn normalize(noise: &mut Vec<Noise>) {
+    noise.sort_by_key(|n| (n.start, std::cmp::Reverse(n.end)));
+    let mut out: Vec<Noise> = Vec::with_capacity(noise.len());
+    for n in noise.drain(..) {
+        match out.last_mut() {
+            Some(last) if n.start < last.end || (n.start == last.end && n.kind == last.kind) => {
+                last.end = last.end.max(n.end);
+            }
+            _ => out.push(n),
+        }
+    }
+    *noise = out;
+}
+
+fn build_clean(text: &str, noise: &[Noise], out: &mut CleanText) {
+    let mut pos = 0;
+    for n in noise {
+        if n.start > pos {
+            out.copy(&text[pos..n.start], pos);
+        }
+        let before = text[..n.start].chars().next_back();
+        let after = text[n.end..].chars().next();
+        if let (Some(b), Some(a)) = (before, after) {
+            if !b.is_whitespace() && !a.is_whitespace() {
+                out.separator(' ', n.start);
+            }
+        }
+        pos = n.end;
+    }
+    if pos < text.len() {
+        out.copy(&text[pos..], pos);
+    }
+}
+
+/// A line of the working text: `[start, end)` without its `\n`.
+#[derive(Debug, Clone, Copy)]
+struct Line {
+    start: usize,
+    end: usize,
+}
+
+impl Line {
+    fn text<'a>(&self, t: &'a str) -> &'a str {
+        &t[self.start..self.end]
+    }
+    fn trimmed<'a>(&self, t: &'a str) -> &'a str {
+        self.text(t).trim_matches(|c: char| c.is_whitespace())
+    }
+    fn body_start(&self, t: &str) -> usize {
+        let s = self.text(t);
+        self.start + (s.len() - s.trim_start().len())
+    }
+    /// End of the line without trailing whitespace (and `\r`).
+    fn content_end(&self, t: &str) -> usize {
+        self.start + self.text(t).trim_end().len()
+    }
+}
+
+struct Lines<'a> {
+    text: &'a str,
+    pos: usize,
+}
+
+impl<'a> Lines<'a> {
+    fn new(text: &'a str) -> Self {
+        Self { text, pos: 0 }
+    }
+}
+
+impl Iterator for Lines<'_> {
+    type Item = Line;
+    fn next(&mut self) -> Option<Line> {
+        if self.pos >= self.text.len() {
+            return None;
+        }
+        let start = self.pos;
+        let end = memchr::memchr(b'\n', &self.text.as_bytes()[start..])
+            .map_or(self.text.len(), |i| start + i);
+        self.pos = end + 1;
+        Some(Line { start, end })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(raw: &str) -> Vec<(String, &'static str)> {
+        let (noise, _) = Cleaner::new().clean(raw.as_bytes());
+        noise
+            .iter()
+            .map(|n| (raw[n.start..n.end].to_string(), n.kind.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn noise_table() {
+        let cases: &[(&str, &[(&str, &str)])] = &[
+            ("• KGS/USD = 0.01143 0%\n  • KZT/USD = 0.00202 0%\nText.", &[("• KGS/USD = 0.01143 0%", "ticker"), ("  • KZT/USD = 0.00202 0%", "ticker")]),
+            ("$1 – 12724.84\nNews here.", &[("$1 – 12724.84", "ticker")]),
+            ("EUR 512.30 +0.4%\n", &[("EUR 512.30 +0.4%", "ticker")]),
+            ("A film.[4] Next.[5][6]\n", &[("[4]", "citation"), ("[5][6]", "citation")]),
+            ("America. [caption id=\"a\" width=\"10\"] Still from X[/caption] From", &[("[caption id=\"a\" width=\"10\"] Still from X[/caption]", "caption")]),
+            ("Screenshot from the movie “Gulmira.” Photo credit:\n", &[("Screenshot from the movie “Gulmira.”", "caption"), ("Photo credit:", "credit")]),
+            ("Photo credit:\n\nProse.", &[("Photo credit:", "credit")]),
+            ("Image: VCG\n", &[("Image: VCG", "credit")]),
+            ("This section needs expansion. You can help by adding to it. (February 2017)\n", &[("This section needs expansion. You can help by adding to it. (February 2017)", "template")]),
+            ("Get The Astana Times stories sent directly to you! Sign up via the website or subscribe to our Twitter, Facebook, Instagram!", &[("Get The Astana Times stories sent directly to you! Sign up via the website or subscribe to our Twitter, Facebook, Instagram!", "footer")]),
+            ("Subscribe to our newsletter\n", &[("Subscribe to our newsletter", "footer")]),
+            ("Viewing results 1 - 6 of 12\n", &[("Viewing results 1 - 6 of 12", "navigation")]),
+            ("Last update: April 19, 2024\n", &[("Last update: April 19, 2024", "navigation")]),
+            ("by\nJohn Smith\n", &[("by", "navigation")]),
+            ("See also\n", &[("See also", "navigation")]),
+            ("Read more: Kazakh film wins in Busan\n", &[("Read more: Kazakh film wins in Busan", "navigation")]),
+            ("text [+see also: film profile, trailer] more", &[("[+see also: film profile, trailer]", "navigation")]),
+            ("nullThe film opens in May.\n", &[("null", "artifact")]),
+            ("poster_2024.jpg\n", &[("poster_2024.jpg", "artifact")]),
+            ("Share\n", &[("Share", "artifact")]),
+            ("Title\nDirected bySergey Dvortsevoy\nStarringSamal Yeslyamova\nCountryKazakhstan\n\nProse.", &[("Directed bySergey Dvortsevoy\nStarringSamal Yeslyamova\nCountryKazakhstan", "template")]),
+            ("See more.\n\n  1. ^ a b \"Kazakh Film\". Retrieved 2014.\n  2. ^ \"Other\". 2013.\n", &[("  1. ^ a b \"Kazakh Film\". Retrieved 2014.\n  2. ^ \"Other\". 2013.", "citation")]),
+        ];
+        for (raw, want) in cases {
+            let got = kinds(raw);
+            let want: Vec<(String, &str)> = want.iter().map(|(t, k)| (t.to_string(), *k)).collect();
+            assert_eq!(got, want, "input: {raw:?}");
+        }
+    }
+
+    #[test]
+    fn prose_is_not_noise() {
+        for raw in [
+            "By the end of the screening, the audience will have an opportunity to share opinions.",
+            "The film was shot in 2019 and released in 2021 to great acclaim.",
+            "Share prices rose after the studio announced a new film about Abai.",
+            "07 February 2026",
+            "Film schools",
+            "The photo shows the director on set with the crew of the film.",
+        ] {
+            assert_eq!(kinds(raw), vec![], "input: {raw:?}");
+        }
+    }
+
+    #[test]
+    fn invalid_utf8_and_bom_are_encoding_noise() {
+        let raw = b"\xef\xbb\xbfAbc \xff\xfe def";
+        let (noise, clean) = Cleaner::new().clean(raw);
+        assert_eq!(
+            noise,
+            vec![
+                Noise {
+                    start: 0,
+                    end: 3,
+                    kind: NoiseKind::Encoding
+                },
+                Noise {
+                    start: 7,
+                    end: 9,
+                    kind: NoiseKind::Encoding
+                },
+            ]
+        );
+        assert_eq!(clean.as_str(), "Abc  def");
+    }
+
+    #[test]
+    fn separator_keeps_words_apart() {
+        let (_, clean) = Cleaner::new().clean("Kazakhstan[4]Today".as_bytes());
+        assert_eq!(clean.as_str(), "Kazakhstan Today");
+    }
+}

@@ -1,0 +1,4 @@
+pub mod clean;
+pub mod error;
+pub mod offsets;
+pub mod span;

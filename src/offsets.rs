@@ -1,0 +1,198 @@
+//! The offset map from cleaned text back to raw bytes.
+//!
+//! Takes the pieces the cleaner keeps (`copy`) and the separators it puts
+//! where noise was cut out (`separator`); gives the cleaned text and a map
+//! that turns any [`CleanSpan`] into the [`RawSpan`] it came from. The map is
+//! a sorted list of segments, not a per-byte table: a copied segment maps
+//! byte for byte, a separator maps to nothing. A span's start is mapped by
+//! its first byte and its end by its last byte, so a span never swallows
+//! noise at its edges; [`OffsetMap::to_raw`] refuses a span that would cross
+//! removed noise or start or end on a separator, which is what guarantees
+//! that no entity ever touches noise.
+
+use crate::span::{CleanSpan, RawSpan};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Segment {
+    clean: usize,
+    raw: usize,
+    len: usize,
+    /// A separator the cleaner inserted; it has no raw bytes of its own.
+    synthetic: bool,
+}
+
+/// Cleaned text plus the map back to raw offsets.
+#[derive(Debug, Default, Clone)]
+pub struct CleanText {
+    text: String,
+    segments: Vec<Segment>,
+}
+
+impl CleanText {
+    pub fn with_capacity(bytes: usize) -> Self {
+        Self {
+            text: String::with_capacity(bytes),
+            segments: Vec::new(),
+        }
+    }
+
+    /// Empties the text and the map, keeping their allocations.
+    pub fn clear(&mut self) {
+        self.text.clear();
+        self.segments.clear();
+    }
+
+    /// Appends `piece`, which is `raw[raw_start..raw_start + piece.len()]`.
+    pub fn copy(&mut self, piece: &str, raw_start: usize) {
+        if piece.is_empty() {
+            return;
+        }
+        let clean = self.text.len();
+        if let Some(last) = self.segments.last_mut() {
+            if !last.synthetic && last.clean + last.len == clean && last.raw + last.len == raw_start
+            {
+                last.len += piece.len();
+                self.text.push_str(piece);
+                return;
+            }
+        }
+        self.segments.push(Segment {
+            clean,
+            raw: raw_start,
+            len: piece.len(),
+            synthetic: false,
+        });
+        self.text.push_str(piece);
+    }
+
+    /// Appends a separator char standing for removed text at `raw_at`.
+    pub fn separator(&mut self, ch: char, raw_at: usize) {
+        let clean = self.text.len();
+        self.text.push(ch);
+        self.segments.push(Segment {
+            clean,
+            raw: raw_at,
+            len: ch.len_utf8(),
+            synthetic: true,
+        });
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    fn segment_of(&self, clean: usize) -> Option<usize> {
+        // Last segment starting at or before `clean`.
+        let i = self.segments.partition_point(|s| s.clean <= clean);
+        let i = i.checked_sub(1)?;
+        let s = self.segments.get(i)?;
+        (clean < s.clean + s.len).then_some(i)
+    }
+
+    /// The raw span of a clean span that lies wholly in copied text with no
+    /// removed noise inside it; `None` otherwise (or when out of range).
+    pub fn to_raw(&self, span: CleanSpan) -> Option<RawSpan> {
+        if span.is_empty() {
+            return None;
+        }
+        let first = self.segment_of(span.start)?;
+        let last = self.segment_of(span.end - 1)?;
+        for i in first..=last {
+            let s = self.segments.get(i)?;
+            if s.synthetic {
+                return None;
+            }
+            if i > first {
+                let p = self.segments.get(i - 1)?;
+                if p.raw + p.len != s.raw {
+                    return None;
+                }
+            }
+        }
+        let (f, l) = (self.segments.get(first)?, self.segments.get(last)?);
+        Some(RawSpan::new(
+            f.raw + (span.start - f.clean),
+            l.raw + (span.end - 1 - l.clean) + 1,
+        ))
+    }
+
+    /// The raw extent of a clean span, noise inside it included (for
+    /// sentences, which may contain a removed citation marker).
+    pub fn to_raw_extent(&self, span: CleanSpan) -> Option<RawSpan> {
+        if span.is_empty() {
+            return None;
+        }
+        let mut first = self.segment_of(span.start)?;
+        let mut last = self.segment_of(span.end - 1)?;
+        // Separators at the edges have no raw bytes: step inwards.
+        while self.segments.get(first)?.synthetic && first < last {
+            first += 1;
+        }
+        while self.segments.get(last)?.synthetic && last > first {
+            last -= 1;
+        }
+        let (f, l) = (self.segments.get(first)?, self.segments.get(last)?);
+        if f.synthetic {
+            return None;
+        }
+        let start = f.raw + span.start.saturating_sub(f.clean).min(f.len);
+        let end_in = (span.end - 1)
+            .saturating_sub(l.clean)
+            .min(l.len.saturating_sub(1));
+        Some(RawSpan::new(start, l.raw + end_in + 1))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn build(raw: &str, keep: &[(usize, usize)]) -> CleanText {
+        let mut c = CleanText::default();
+        let mut prev_end = None;
+        for &(s, e) in keep {
+            if prev_end.is_some() {
+                c.separator(' ', s);
+            }
+            c.copy(&raw[s..e], s);
+            prev_end = Some(e);
+        }
+        c
+    }
+
+    #[test]
+    fn maps_copied_text_byte_for_byte() {
+        let raw = "Qash[1] wins. Seitov[2] said.";
+        let c = build(raw, &[(0, 4), (7, 20), (23, 29)]);
+        assert_eq!(c.as_str(), "Qash  wins. Seitov  said.");
+        let seitov = c.as_str().find("Seitov").unwrap();
+        let r = c.to_raw(CleanSpan::new(seitov, seitov + 6)).unwrap();
+        assert_eq!(&raw[r.range()], "Seitov");
+        let r = c.to_raw(CleanSpan::new(0, 4)).unwrap();
+        assert_eq!(r, RawSpan::new(0, 4));
+    }
+
+    #[test]
+    fn refuses_spans_over_noise_or_separators() {
+        let raw = "ab[1]cd";
+        let c = build(raw, &[(0, 2), (5, 7)]);
+        assert_eq!(c.as_str(), "ab cd");
+        assert_eq!(c.to_raw(CleanSpan::new(0, 5)), None);
+        assert_eq!(c.to_raw(CleanSpan::new(2, 3)), None);
+        assert_eq!(c.to_raw(CleanSpan::new(3, 5)), Some(RawSpan::new(5, 7)));
+        assert_eq!(c.to_raw(CleanSpan::new(3, 9)), None);
+        assert_eq!(
+            c.to_raw_extent(CleanSpan::new(0, 5)),
+            Some(RawSpan::new(0, 7))
+        );
+    }
+
+    #[test]
+    fn adjacent_copies_merge_into_one_segment() {
+        let mut c = CleanText::default();
+        c.copy("ab", 0);
+        c.copy("cd", 2);
+        assert_eq!(c.segments.len(), 1);
+        assert_eq!(c.to_raw(CleanSpan::new(1, 3)), Some(RawSpan::new(1, 3)));
+    }
+}
