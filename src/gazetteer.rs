@@ -1,0 +1,535 @@
+//! Stage 3a, match by gazetteer: the lists of known films, people, awards
+//! and festivals, compiled into one Aho-Corasick automaton.
+//!
+//! Takes gazetteer files (the embedded ones under `gazetteers/`, and any
+//! a user adds with `--gazetteers DIR`); gives a frozen [`Gazetteer`] whose
+//! [`Gazetteer::find_into`] reports whole-word, leftmost-longest matches in
+//! clean text, each with the entries it may stand for. Guarantees: a
+//! malformed line is an [`Error::Gazetteer`] naming the file and line, found
+//! before any document is read; curly and straight apostrophes and quotes,
+//! and hyphens and dashes, match each other; the automaton is built once.
+//!
+//! # Format
+//!
+//! One entity per line, `#` starts a comment line:
+//!
+//! ```text
+//! # source: where the facts come from
+//! Road to Mother | Anaga aparar zhol ; id=film:road-to-mother
+//! Killer ; context=required
+//! ```
+//!
+//! The canonical name, then aliases after ` | `, then `; key=value` pairs:
+//! `id=<type>:<slug>` (default: derived from the name), `type=film|person|
+//! award|festival|none` (default: from the file name prefix, `films…`,
+//! `persons…`, `awards…`, `festivals…`, `negative…`), `priority=<int>`
+//! (higher wins ties), `context=required` (the name is also an ordinary
+//! word: match it only with film context). Type `none` lists things that
+//! are never a person or film (places, nationalities, companies).
+//! Files under `lexicon/` are plain word lists used by the patterns.
+
+use crate::error::{Error, Result};
+use crate::span::{CleanSpan, EntityType};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
+}
+
+/// One gazetteer entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub name: String,
+    pub id: String,
+    /// `None` for negative entries (type `none`).
+    pub ty: Option<EntityType>,
+    pub priority: i32,
+    /// Only a match with film/festival context counts.
+    pub context_required: bool,
+    /// Index into [`Gazetteer::files`].
+    pub file: u16,
+}
+
+/// A match of a surface form in clean text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GazMatch {
+    pub span: CleanSpan,
+    /// Index of the surface form; see [`Gazetteer::entries_of`].
+    pub surface: u32,
+}
+
+/// The lexicons the pattern rules use (`gazetteers/lexicon/*.txt`), keyed
+/// by file stem: one entry per line.
+#[derive(Debug, Default, Clone)]
+pub struct Lexicons {
+    pub lists: HashMap<String, Vec<String>>,
+}
+
+impl Lexicons {
+    pub fn get(&self, stem: &str) -> &[String] {
+        self.lists.get(stem).map_or(&[], |v| v.as_slice())
+    }
+}
+
+/// The frozen gazetteer: entries, surface forms and the automaton.
+#[derive(Debug)]
+pub struct Gazetteer {
+    files: Vec<String>,
+    entries: Vec<Entry>,
+    surfaces: Vec<Vec<u32>>,
+    ac: Option<AhoCorasick>,
+    lexicons: Lexicons,
+}
+
+/// Collects gazetteer files, then builds a [`Gazetteer`].
+#[derive(Debug, Default)]
+pub struct GazetteerBuilder {
+    files: Vec<String>,
+    entries: Vec<(Entry, Vec<String>)>,
+    lexicons: Lexicons,
+}
+
+impl GazetteerBuilder {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds the lists embedded in the binary. With `entities: false` only
+    /// the lexicons are added (patterns-only extraction).
+    pub fn add_embedded(&mut self, entities: bool) -> Result<&mut Self> {
+        for (rel, text) in embedded::EMBEDDED {
+            if entities || rel.starts_with("lexicon/") {
+                self.add_str(rel, text)?;
+            }
+        }
+        Ok(self)
+    }
+
+    /// Adds every `*.txt` file under `dir` (recursively, sorted by path).
+    pub fn add_dir(&mut self, dir: &Path) -> Result<&mut Self> {
+        let mut files = Vec::new();
+        walk_txt(dir, dir, &mut files)?;
+        files.sort();
+        for (rel, path) in files {
+            let text = std::fs::read_to_string(&path).map_err(|source| Error::Io {
+                path: path.clone(),
+                source,
+            })?;
+            self.add_named(&rel, &path, &text)?;
+        }
+        Ok(self)
+    }
+
+    /// Adds one file's contents; `rel` is its path relative to the
+    /// gazetteer folder (its prefix gives the default type).
+    pub fn add_str(&mut self, rel: &str, text: &str) -> Result<&mut Self> {
+        self.add_named(rel, Path::new(rel), text)
+    }
+
+    fn add_named(&mut self, rel: &str, path: &Path, text: &str) -> Result<&mut Self> {
+        let rel = rel.replace('\\', "/");
+        if let Some(stem) = rel.strip_prefix("lexicon/") {
+            let stem = stem.trim_end_matches(".txt").to_string();
+            let list = self.lexicons.lists.entry(stem).or_default();
+            for line in text.lines() {
+                let l = line.trim();
+                if !l.is_empty() && !l.starts_with('#') {
+                    list.push(l.to_string());
+                }
+            }
+            return Ok(self);
+        }
+        let file_name = rel.rsplit('/').next().unwrap_or(&rel);
+        let default_ty = type_of_file(file_name).ok_or_else(|| Error::Gazetteer {
+            path: path.to_path_buf(),
+            line: 0,
+            message: format!(
+                "cannot tell the entity type from the file name {file_name:?}: start it with films, persons, awards, festivals or negative"
+            ),
+        })?;
+        let file = u16::try_from(self.files.len()).map_err(|_| Error::Gazetteer {
+            path: path.to_path_buf(),
+            line: 0,
+            message: "too many gazetteer files (at most 65535)".into(),
+        })?;
+        self.files.push(rel.clone());
+        for (n, line) in text.lines().enumerate() {
+            let err = |message: String| Error::Gazetteer {
+                path: path.to_path_buf(),
+                line: n + 1,
+                message,
+            };
+            if let Some(parsed) = parse_line(line, default_ty).map_err(err)? {
+                let (mut entry, aliases) = parsed;
+                entry.file = file;
+                self.entries.push((entry, aliases));
+            }
+        }
+        Ok(self)
+    }
+
+    /// Drops every entry for which `keep` is false (leave-one-out checks).
+    pub fn retain(&mut self, mut keep: impl FnMut(&Entry, &[String]) -> bool) -> &mut Self {
+        self.entries.retain(|(e, a)| keep(e, a));
+        self
+    }
+
+    pub fn build(&mut self) -> Result<Gazetteer> {
+        let mut index: HashMap<String, u32> = HashMap::new();
+        let mut patterns: Vec<String> = Vec::new();
+        let mut surfaces: Vec<Vec<u32>> = Vec::new();
+        let mut entries = Vec::with_capacity(self.entries.len());
+        for (i, (entry, aliases)) in self.entries.drain(..).enumerate() {
+            let id = u32::try_from(i).map_err(|_| Error::Gazetteer {
+                path: PathBuf::from("gazetteers"),
+                line: 0,
+                message: "too many entries".into(),
+            })?;
+            for form in std::iter::once(&entry.name).chain(aliases.iter()) {
+                for v in variants(form) {
+                    let slot = *index.entry(v.clone()).or_insert_with(|| {
+                        patterns.push(v);
+                        surfaces.push(Vec::new());
+                        (surfaces.len() - 1) as u32
+                    });
+                    let list = &mut surfaces[slot as usize];
+                    if !list.contains(&id) {
+                        list.push(id);
+                    }
+                }
+            }
+            entries.push(entry);
+        }
+        let ac = if patterns.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasickBuilder::new()
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .build(&patterns)
+                    .map_err(|e| Error::Gazetteer {
+                        path: PathBuf::from("gazetteers"),
+                        line: 0,
+                        message: format!("cannot build the automaton: {e}"),
+                    })?,
+            )
+        };
+        Ok(Gazetteer {
+            files: std::mem::take(&mut self.files),
+            entries,
+            surfaces,
+            ac,
+            lexicons: std::mem::take(&mut self.lexicons),
+        })
+    }
+}
+
+impl Gazetteer {
+    /// The embedded lists, as shipped in the binary.
+    ///
+    /// ```
+    /// let g = kinex::gazetteer::Gazetteer::embedded().unwrap();
+    /// let text = "Cannes Film Festival opens today.";
+    /// let mut found = Vec::new();
+    /// g.find_into(text, &mut found);
+    /// let m = found[0];
+    /// assert_eq!(&text[m.span.range()], "Cannes Film Festival");
+    /// let e = &g.entries()[g.entries_of(m.surface)[0] as usize];
+    /// assert_eq!(e.ty, Some(kinex::span::EntityType::Festival));
+    /// ```
+    pub fn embedded() -> Result<Self> {
+        GazetteerBuilder::new().add_embedded(true)?.build()
+    }
+
+    pub fn files(&self) -> &[String] {
+        &self.files
+    }
+
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    pub fn lexicons(&self) -> &Lexicons {
+        &self.lexicons
+    }
+
+    /// Entries a surface form may stand for.
+    pub fn entries_of(&self, surface: u32) -> &[u32] {
+        self.surfaces.get(surface as usize).map_or(&[], |v| v.as_slice())
+    }
+
+    /// Appends the whole-word matches in `text` to `out`.
+    pub fn find_into(&self, text: &str, out: &mut Vec<GazMatch>) {
+        let Some(ac) = &self.ac else { return };
+        for m in ac.find_iter(text) {
+            if is_word_boundary(text, m.start(), m.end()) {
+                out.push(GazMatch {
+                    span: CleanSpan::new(m.start(), m.end()),
+                    surface: m.pattern().as_u32(),
+                });
+            }
+        }
+    }
+}
+
+fn is_word_boundary(text: &str, start: usize, end: usize) -> bool {
+    let before = text[..start].chars().next_back();
+    let after = text[end..].chars().next();
+    !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+}
+
+fn walk_txt(root: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>) -> Result<()> {
+    let rd = std::fs::read_dir(dir).map_err(|source| Error::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    for e in rd {
+        let e = e.map_err(|source| Error::Io {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        let p = e.path();
+        if p.is_dir() {
+            walk_txt(root, &p, out)?;
+        } else if p.extension().is_some_and(|x| x == "txt") {
+            let rel = p.strip_prefix(root).unwrap_or(&p).to_string_lossy().into_owned();
+            out.push((rel, p));
+        }
+    }
+    Ok(())
+}
+
+/// The default type of a file, from its name prefix. `Some(None)` is a
+/// negative list.
+fn type_of_file(name: &str) -> Option<Option<EntityType>> {
+    let n = name.to_ascii_lowercase();
+    let table = [
+        ("film", Some(EntityType::Film)),
+        ("person", Some(EntityType::Person)),
+        ("people", Some(EntityType::Person)),
+        ("award", Some(EntityType::Award)),
+        ("festival", Some(EntityType::Festival)),
+        ("negative", None),
+    ];
+    table.into_iter().find(|(p, _)| n.starts_with(p)).map(|(_, t)| t)
+}
+
+type Parsed = (Entry, Vec<String>);
+
+/// Parses one line; `Ok(None)` for blank and comment lines.
+fn parse_line(line: &str, default_ty: Option<EntityType>) -> std::result::Result<Option<Parsed>, String> {
+    let line = line.trim_end_matches('\r');
+    let trimmed = line.trim();
+    if trimmed.is_empty() || trimmed.starts_with('#') {
+        return Ok(None);
+    }
+    if line.contains('\t') {
+        return Err("tab character: separate names with ' | ' and keys with ' ; '".into());
+    }
+    let (names, keys) = match trimmed.split_once(';') {
+        Some((n, k)) => (n, Some(k)),
+        None => (trimmed, None),
+    };
+    let mut forms = names.split('|').map(str::trim);
+    let name = forms.next().unwrap_or_default().to_string();
+    if name.is_empty() {
+        return Err("empty name".into());
+    }
+    let mut aliases = Vec::new();
+    for a in forms {
+        if a.is_empty() {
+            return Err(format!("empty alias in {names:?}"));
+        }
+        aliases.push(a.to_string());
+    }
+    let mut ty = default_ty;
+    let mut id = None;
+    let mut priority = 0;
+    let mut context_required = false;
+    for kv in keys.into_iter().flat_map(|k| k.split(';')).map(str::trim).filter(|k| !k.is_empty()) {
+        let (k, v) = kv
+            .split_once('=')
+            .map(|(k, v)| (k.trim(), v.trim()))
+            .ok_or_else(|| format!("expected key=value, found {kv:?}"))?;
+        match k {
+            "id" => {
+                if v.is_empty() || v.contains(char::is_whitespace) {
+                    return Err(format!("bad id {v:?}: use type:slug"));
+                }
+                id = Some(v.to_string());
+            }
+            "type" => {
+                ty = match v {
+                    "none" => None,
+                    _ => Some(EntityType::parse(v).ok_or_else(|| {
+                        format!("unknown type {v:?}: use film, person, award, festival or none")
+                    })?),
+                }
+            }
+            "priority" => {
+                priority = v.parse().map_err(|_| format!("priority must be an integer, found {v:?}"))?
+            }
+            "context" => match v {
+                "required" => context_required = true,
+                "none" | "no" => context_required = false,
+                _ => return Err(format!("context must be 'required', found {v:?}")),
+            },
+            _ => return Err(format!("unknown key {k:?}: use id, type, priority or context")),
+        }
+    }
+    if ty == Some(EntityType::Date) {
+        return Err("dates are found by patterns, not listed".into());
+    }
+    let id = id.unwrap_or_else(|| format!("{}:{}", ty.map_or("none", EntityType::as_str), slug(&name)));
+    Ok(Some((
+        Entry {
+            name,
+            id,
+            ty,
+            priority,
+            context_required,
+            file: 0,
+        },
+        aliases,
+    )))
+}
+
+/// A lowercase ASCII slug for ids: `César Benítez` → `cesar-benitez`.
+/// Letters without an ASCII form (Cyrillic) are kept as lowercase.
+pub fn slug(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut dash = false;
+    for c in name.chars() {
+        let c = fold_latin(c);
+        if c.is_alphanumeric() {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            dash = false;
+            out.extend(c.to_lowercase());
+        } else if c != '\'' && c != '’' {
+            dash = true;
+        }
+    }
+    out
+}
+
+fn fold_latin(c: char) -> char {
+    match c {
+        'á' | 'à' | 'â' | 'ä' | 'ã' | 'å' | 'ā' | 'Á' | 'À' | 'Â' | 'Ä' | 'Ã' | 'Å' | 'Ā' => 'a',
+        'é' | 'è' | 'ê' | 'ë' | 'ē' | 'É' | 'È' | 'Ê' | 'Ë' | 'Ē' => 'e',
+        'í' | 'ì' | 'î' | 'ï' | 'ı' | 'ī' | 'Í' | 'Ì' | 'Î' | 'Ï' | 'İ' | 'Ī' => 'i',
+        'ó' | 'ò' | 'ô' | 'ö' | 'õ' | 'ø' | 'ō' | 'Ó' | 'Ò' | 'Ô' | 'Ö' | 'Õ' | 'Ø' | 'Ō' => 'o',
+        'ú' | 'ù' | 'û' | 'ü' | 'ū' | 'Ú' | 'Ù' | 'Û' | 'Ü' | 'Ū' => 'u',
+        'ñ' | 'Ñ' | 'ń' | 'ň' => 'n',
+        'ç' | 'Ç' | 'č' | 'Č' | 'ć' => 'c',
+        'ş' | 'Ş' | 'š' | 'Š' | 'ś' => 's',
+        'ğ' | 'Ğ' => 'g',
+        'ž' | 'Ž' | 'ź' | 'ż' => 'z',
+        'ý' | 'ÿ' | 'Ý' => 'y',
+        'ł' | 'Ł' => 'l',
+        'ř' | 'Ř' => 'r',
+        _ => c,
+    }
+}
+
+/// The surface forms a name is matched as: itself, and its apostrophes,
+/// quotes and dashes swapped for their straight or curly twins.
+fn variants(form: &str) -> Vec<String> {
+    let mut out = vec![form.to_string()];
+    let swaps: [(char, char); 4] = [('’', '\''), ('–', '-'), ('—', '-'), ('ʼ', '\'')];
+    for (a, b) in swaps {
+        let mut more = Vec::new();
+        for v in &out {
+            if v.contains(a) {
+                more.push(v.replace(a, &b.to_string()));
+            }
+            if v.contains(b) && a != '—' && a != 'ʼ' {
+                more.push(v.replace(b, &a.to_string()));
+            }
+        }
+        for m in more {
+            if !out.contains(&m) {
+                out.push(m);
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_names_aliases_and_keys() {
+        let (e, a) = parse_line("Road to Mother | Anaga aparar zhol ; id=film:road-to-mother ; priority=2", Some(EntityType::Film))
+            .unwrap()
+            .unwrap();
+        assert_eq!(e.name, "Road to Mother");
+        assert_eq!(a, vec!["Anaga aparar zhol"]);
+        assert_eq!(e.id, "film:road-to-mother");
+        assert_eq!(e.priority, 2);
+        let (e, _) = parse_line("César Benítez", Some(EntityType::Person)).unwrap().unwrap();
+        assert_eq!(e.id, "person:cesar-benitez");
+        let (e, _) = parse_line("Killer ; context=required ; type=film", None).unwrap().unwrap();
+        assert!(e.context_required);
+        assert_eq!(e.ty, Some(EntityType::Film));
+        assert_eq!(parse_line("  # comment", None).unwrap(), None);
+        assert_eq!(parse_line("", None).unwrap(), None);
+    }
+
+    #[test]
+    fn malformed_lines_name_file_and_line() {
+        let mut b = GazetteerBuilder::new();
+        let err = b.add_str("films-test.txt", "Good\nBad ; colour=red\n").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "films-test.txt:2: unknown key \"colour\": use id, type, priority or context"
+        );
+        for (line, msg) in [
+            (" | alias", "empty name"),
+            ("A |  | B", "empty alias in \"A |  | B\""),
+            ("A ; priority=high", "priority must be an integer, found \"high\""),
+            ("A ; type=place", "unknown type \"place\": use film, person, award, festival or none"),
+            ("A\tB", "tab character: separate names with ' | ' and keys with ' ; '"),
+            ("A ; id", "expected key=value, found \"id\""),
+        ] {
+            assert_eq!(parse_line(line, None).unwrap_err(), msg, "line {line:?}");
+        }
+        let err = GazetteerBuilder::new().add_str("places.txt", "X").unwrap_err();
+        assert!(err.to_string().starts_with("places.txt:0: cannot tell the entity type"));
+    }
+
+    #[test]
+    fn matches_whole_words_with_quote_and_dash_variants() {
+        let g = GazetteerBuilder::new()
+            .add_str("festivals.txt", "Shaken’s Stars\n")
+            .unwrap()
+            .add_str("films.txt", "Kyz-Zhibek\nNomad\nNomad: The Warriors\n")
+            .unwrap()
+            .build()
+            .unwrap();
+        let text = "Shaken's Stars praised Kyz–Zhibek and Nomad: The Warriors, not Nomads.";
+        let mut out = Vec::new();
+        g.find_into(text, &mut out);
+        let got: Vec<&str> = out.iter().map(|m| &text[m.span.range()]).collect();
+        assert_eq!(got, vec!["Shaken's Stars", "Kyz–Zhibek", "Nomad: The Warriors"]);
+    }
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slug("Akan Satayev"), "akan-satayev");
+        assert_eq!(slug("Leila's Prayer"), "leilas-prayer");
+        assert_eq!(slug("Nomad: The Warriors"), "nomad-the-warriors");
+        assert_eq!(slug("Месть"), "месть");
+    }
+
+    #[test]
+    fn embedded_lists_parse() {
+        let g = Gazetteer::embedded().unwrap();
+        assert!(g.files().iter().all(|f| !f.starts_with("lexicon/")));
+    }
+}
