@@ -257,7 +257,9 @@ impl Gazetteer {
 
     /// Entries a surface form may stand for.
     pub fn entries_of(&self, surface: u32) -> &[u32] {
-        self.surfaces.get(surface as usize).map_or(&[], |v| v.as_slice())
+        self.surfaces
+            .get(surface as usize)
+            .map_or(&[], |v| v.as_slice())
     }
 
     /// Appends the whole-word matches in `text` to `out`.
@@ -294,7 +296,11 @@ fn walk_txt(root: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>) -> Result
         if p.is_dir() {
             walk_txt(root, &p, out)?;
         } else if p.extension().is_some_and(|x| x == "txt") {
-            let rel = p.strip_prefix(root).unwrap_or(&p).to_string_lossy().into_owned();
+            let rel = p
+                .strip_prefix(root)
+                .unwrap_or(&p)
+                .to_string_lossy()
+                .into_owned();
             out.push((rel, p));
         }
     }
@@ -313,13 +319,19 @@ fn type_of_file(name: &str) -> Option<Option<EntityType>> {
         ("festival", Some(EntityType::Festival)),
         ("negative", None),
     ];
-    table.into_iter().find(|(p, _)| n.starts_with(p)).map(|(_, t)| t)
+    table
+        .into_iter()
+        .find(|(p, _)| n.starts_with(p))
+        .map(|(_, t)| t)
 }
 
 type Parsed = (Entry, Vec<String>);
 
 /// Parses one line; `Ok(None)` for blank and comment lines.
-fn parse_line(line: &str, default_ty: Option<EntityType>) -> std::result::Result<Option<Parsed>, String> {
+fn parse_line(
+    line: &str,
+    default_ty: Option<EntityType>,
+) -> std::result::Result<Option<Parsed>, String> {
     let line = line.trim_end_matches('\r');
     let trimmed = line.trim();
     if trimmed.is_empty() || trimmed.starts_with('#') {
@@ -348,7 +360,12 @@ fn parse_line(line: &str, default_ty: Option<EntityType>) -> std::result::Result
     let mut id = None;
     let mut priority = 0;
     let mut context_required = false;
-    for kv in keys.into_iter().flat_map(|k| k.split(';')).map(str::trim).filter(|k| !k.is_empty()) {
+    for kv in keys
+        .into_iter()
+        .flat_map(|k| k.split(';'))
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+    {
         let (k, v) = kv
             .split_once('=')
             .map(|(k, v)| (k.trim(), v.trim()))
@@ -369,20 +386,27 @@ fn parse_line(line: &str, default_ty: Option<EntityType>) -> std::result::Result
                 }
             }
             "priority" => {
-                priority = v.parse().map_err(|_| format!("priority must be an integer, found {v:?}"))?
+                priority = v
+                    .parse()
+                    .map_err(|_| format!("priority must be an integer, found {v:?}"))?
             }
             "context" => match v {
                 "required" => context_required = true,
                 "none" | "no" => context_required = false,
                 _ => return Err(format!("context must be 'required', found {v:?}")),
             },
-            _ => return Err(format!("unknown key {k:?}: use id, type, priority or context")),
+            _ => {
+                return Err(format!(
+                    "unknown key {k:?}: use id, type, priority or context"
+                ))
+            }
         }
     }
     if ty == Some(EntityType::Date) {
         return Err("dates are found by patterns, not listed".into());
     }
-    let id = id.unwrap_or_else(|| format!("{}:{}", ty.map_or("none", EntityType::as_str), slug(&name)));
+    let id =
+        id.unwrap_or_else(|| format!("{}:{}", ty.map_or("none", EntityType::as_str), slug(&name)));
     Ok(Some((
         Entry {
             name,
@@ -418,10 +442,14 @@ pub fn slug(name: &str) -> String {
 
 fn fold_latin(c: char) -> char {
     match c {
-        'á' | 'à' | 'â' | 'ä' | 'ã' | 'å' | 'ā' | 'Á' | 'À' | 'Â' | 'Ä' | 'Ã' | 'Å' | 'Ā' => 'a',
+        'á' | 'à' | 'â' | 'ä' | 'ã' | 'å' | 'ā' | 'Á' | 'À' | 'Â' | 'Ä' | 'Ã' | 'Å' | 'Ā' => {
+            'a'
+        }
         'é' | 'è' | 'ê' | 'ë' | 'ē' | 'É' | 'È' | 'Ê' | 'Ë' | 'Ē' => 'e',
         'í' | 'ì' | 'î' | 'ï' | 'ı' | 'ī' | 'Í' | 'Ì' | 'Î' | 'Ï' | 'İ' | 'Ī' => 'i',
-        'ó' | 'ò' | 'ô' | 'ö' | 'õ' | 'ø' | 'ō' | 'Ó' | 'Ò' | 'Ô' | 'Ö' | 'Õ' | 'Ø' | 'Ō' => 'o',
+        'ó' | 'ò' | 'ô' | 'ö' | 'õ' | 'ø' | 'ō' | 'Ó' | 'Ò' | 'Ô' | 'Ö' | 'Õ' | 'Ø' | 'Ō' => {
+            'o'
+        }
         'ú' | 'ù' | 'û' | 'ü' | 'ū' | 'Ú' | 'Ù' | 'Û' | 'Ü' | 'Ū' => 'u',
         'ñ' | 'Ñ' | 'ń' | 'ň' => 'n',
         'ç' | 'Ç' | 'č' | 'Č' | 'ć' => 'c',
@@ -465,16 +493,23 @@ mod tests {
 
     #[test]
     fn parses_names_aliases_and_keys() {
-        let (e, a) = parse_line("Road to Mother | Anaga aparar zhol ; id=film:road-to-mother ; priority=2", Some(EntityType::Film))
-            .unwrap()
-            .unwrap();
+        let (e, a) = parse_line(
+            "Road to Mother | Anaga aparar zhol ; id=film:road-to-mother ; priority=2",
+            Some(EntityType::Film),
+        )
+        .unwrap()
+        .unwrap();
         assert_eq!(e.name, "Road to Mother");
         assert_eq!(a, vec!["Anaga aparar zhol"]);
         assert_eq!(e.id, "film:road-to-mother");
         assert_eq!(e.priority, 2);
-        let (e, _) = parse_line("César Benítez", Some(EntityType::Person)).unwrap().unwrap();
+        let (e, _) = parse_line("César Benítez", Some(EntityType::Person))
+            .unwrap()
+            .unwrap();
         assert_eq!(e.id, "person:cesar-benitez");
-        let (e, _) = parse_line("Killer ; context=required ; type=film", None).unwrap().unwrap();
+        let (e, _) = parse_line("Killer ; context=required ; type=film", None)
+            .unwrap()
+            .unwrap();
         assert!(e.context_required);
         assert_eq!(e.ty, Some(EntityType::Film));
         assert_eq!(parse_line("  # comment", None).unwrap(), None);
@@ -484,7 +519,9 @@ mod tests {
     #[test]
     fn malformed_lines_name_file_and_line() {
         let mut b = GazetteerBuilder::new();
-        let err = b.add_str("films-test.txt", "Good\nBad ; colour=red\n").unwrap_err();
+        let err = b
+            .add_str("films-test.txt", "Good\nBad ; colour=red\n")
+            .unwrap_err();
         assert_eq!(
             err.to_string(),
             "films-test.txt:2: unknown key \"colour\": use id, type, priority or context"
@@ -492,15 +529,28 @@ mod tests {
         for (line, msg) in [
             (" | alias", "empty name"),
             ("A |  | B", "empty alias in \"A |  | B\""),
-            ("A ; priority=high", "priority must be an integer, found \"high\""),
-            ("A ; type=place", "unknown type \"place\": use film, person, award, festival or none"),
-            ("A\tB", "tab character: separate names with ' | ' and keys with ' ; '"),
+            (
+                "A ; priority=high",
+                "priority must be an integer, found \"high\"",
+            ),
+            (
+                "A ; type=place",
+                "unknown type \"place\": use film, person, award, festival or none",
+            ),
+            (
+                "A\tB",
+                "tab character: separate names with ' | ' and keys with ' ; '",
+            ),
             ("A ; id", "expected key=value, found \"id\""),
         ] {
             assert_eq!(parse_line(line, None).unwrap_err(), msg, "line {line:?}");
         }
-        let err = GazetteerBuilder::new().add_str("places.txt", "X").unwrap_err();
-        assert!(err.to_string().starts_with("places.txt:0: cannot tell the entity type"));
+        let err = GazetteerBuilder::new()
+            .add_str("places.txt", "X")
+            .unwrap_err();
+        assert!(err
+            .to_string()
+            .starts_with("places.txt:0: cannot tell the entity type"));
     }
 
     #[test]
@@ -516,7 +566,10 @@ mod tests {
         let mut out = Vec::new();
         g.find_into(text, &mut out);
         let got: Vec<&str> = out.iter().map(|m| &text[m.span.range()]).collect();
-        assert_eq!(got, vec!["Shaken's Stars", "Kyz–Zhibek", "Nomad: The Warriors"]);
+        assert_eq!(
+            got,
+            vec!["Shaken's Stars", "Kyz–Zhibek", "Nomad: The Warriors"]
+        );
     }
 
     #[test]

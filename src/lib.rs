@@ -1,5 +1,14 @@
+pub mod batch;
 pub mod clean;
+pub mod dates;
 pub mod error;
-pub mod offsets;
-pub mod span;
+pub mod eval;
 pub mod gazetteer;
+pub mod offsets;
+pub mod patterns;
+pub mod pipeline;
+pub mod record;
+pub mod resolve;
+pub mod segment;
+pub mod span;
+pub mod tokens;

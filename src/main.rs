@@ -1,1 +1,298 @@
-fn main() {}
+//! The `kinex` command line: argument parsing and glue; all the work is in
+//! the library.
+
+use anyhow::{bail, Context, Result};
+use clap::{Args, Parser, Subcommand};
+use kinex::batch::{self, Input, Progress, Quiet, Summary};
+use kinex::eval;
+use kinex::gazetteer::GazetteerBuilder;
+use kinex::pipeline::Pipeline;
+use kinex::record::Record;
+use std::io::{self, BufWriter, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Extract films, people, dates, awards and festivals from news articles,
+/// with byte offsets into the raw text.
+#[derive(Parser)]
+#[command(name = "kinex", version, about, long_about = None, after_help = "Exit status: 0 success; 1 `eval` below --min-f1; 2 an error (any input that could not be processed, a bad gazetteer, bad arguments).")]
+struct Cli {
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Extract entities: one JSON record per document on stdout (JSON Lines).
+    Extract(ExtractArgs),
+    /// Score predictions against gold annotations.
+    Eval(EvalArgs),
+}
+
+#[derive(Args)]
+struct Common {
+    /// Gazetteer folder: its `*.txt` lists are added to the embedded ones
+    /// (files named films*, persons*, awards*, festivals*, negative*;
+    /// `lexicon/*.txt` extend the pattern lexicons).
+    #[arg(long, value_name = "DIR")]
+    gazetteers: Option<PathBuf>,
+    /// With --gazetteers: use only that folder's lists, not the embedded ones.
+    #[arg(long, requires = "gazetteers")]
+    replace_gazetteers: bool,
+    /// Patterns only: no entity lists (the lexicons stay).
+    #[arg(long, conflicts_with = "gazetteers")]
+    no_gazetteers: bool,
+    /// Worker threads (default: one per core).
+    #[arg(short, long, value_name = "N")]
+    jobs: Option<usize>,
+    /// Only files whose name matches this glob, in folders.
+    #[arg(long, default_value = "*.txt", value_name = "GLOB")]
+    glob: String,
+    /// Document date for relative dates (`last year`), YYYY-MM-DD; overrides
+    /// a dateline found in the article.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    date: Option<jiff::civil::Date>,
+}
+
+#[derive(Args)]
+struct ExtractArgs {
+    /// Files or folders (walked recursively); `-` or nothing reads one
+    /// document from stdin.
+    #[arg(value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// Read JSON Lines `{"id", "text", "date"?}` from stdin; one record per line.
+    #[arg(long, conflicts_with = "paths")]
+    jsonl: bool,
+    /// Write the records to FILE (atomically: a temp file renamed at the end).
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    #[command(flatten)]
+    common: Common,
+}
+
+#[derive(Args)]
+struct EvalArgs {
+    /// Folder of gold JSON files (like samples/gold).
+    #[arg(long, value_name = "DIR")]
+    gold: PathBuf,
+    /// A JSONL file of records, or files/folders to extract first.
+    #[arg(value_name = "PRED.jsonl|PATH", required = true)]
+    inputs: Vec<PathBuf>,
+    /// Print the report as JSON.
+    #[arg(long)]
+    json: bool,
+    /// Also list every missed, spurious and wrongly valued mention.
+    #[arg(long)]
+    errors: bool,
+    /// Exit 1 when any type's strict F1 is below X.
+    #[arg(long, value_name = "X")]
+    min_f1: Option<f64>,
+    #[command(flatten)]
+    common: Common,
+}
+
+fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
+    s.parse().map_err(|e| format!("expected YYYY-MM-DD: {e}"))
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let r = match cli.cmd {
+        Cmd::Extract(a) => extract(a),
+        Cmd::Eval(a) => run_eval(a),
+    };
+    match r {
+        Ok(code) => code,
+        Err(e) => {
+            if is_broken_pipe(&e) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("kinex: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<io::Error>()
+            .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+    })
+}
+
+fn build_pipeline(c: &Common) -> Result<Pipeline> {
+    if let Some(n) = c.jobs {
+        if n == 0 {
+            bail!("--jobs must be at least 1");
+        }
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build_global()
+            .context("cannot start the thread pool")?;
+    }
+    let mut b = GazetteerBuilder::new();
+    if c.no_gazetteers {
+        b.add_embedded(false)?;
+    } else {
+        b.add_embedded(!c.replace_gazetteers)?;
+        if let Some(dir) = &c.gazetteers {
+            b.add_dir(dir)?;
+        }
+    }
+    Ok(Pipeline::new(b.build()?))
+}
+
+struct Bar(indicatif::ProgressBar);
+impl Progress for Bar {
+    fn advance(&self, docs: u64) {
+        self.0.inc(docs);
+    }
+}
+
+fn run_paths(p: &Pipeline, c: &Common, paths: &[PathBuf], out: &mut dyn Write) -> Result<Summary> {
+    let inputs = batch::collect_inputs(paths, &c.glob)?;
+    let folder = paths.iter().any(|p| p.is_dir());
+    let stderr = io::stderr();
+    let mut err = stderr.lock();
+    if folder && io::stderr().is_terminal() {
+        let bar = indicatif::ProgressBar::new(
+            inputs.iter().filter(|i| !matches!(i, Input::Stdin)).count() as u64,
+        );
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} docs {per_sec} {eta}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        let bar = Bar(bar);
+        let s = batch::run_files(p, &inputs, c.date, out, &mut err, &bar)?;
+        bar.0.finish_and_clear();
+        Ok(s)
+    } else {
+        Ok(batch::run_files(p, &inputs, c.date, out, &mut err, &Quiet)?)
+    }
+}
+
+fn extract(a: ExtractArgs) -> Result<ExitCode> {
+    let p = build_pipeline(&a.common)?;
+    let run = |out: &mut dyn Write| -> Result<Summary> {
+        if a.jsonl {
+            let stdin = io::stdin();
+            let stderr = io::stderr();
+            Ok(batch::run_jsonl(
+                &p,
+                &mut stdin.lock(),
+                a.common.date,
+                out,
+                &mut stderr.lock(),
+            )?)
+        } else {
+            run_paths(&p, &a.common, &a.paths, out)
+        }
+    };
+    let summary = match &a.output {
+        Some(path) => write_atomically(path, run)?,
+        None => {
+            let stdout = io::stdout();
+            let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+            let s = run(&mut out)?;
+            out.flush()?;
+            s
+        }
+    };
+    Ok(if summary.failed > 0 {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Writes through a temp file in the same folder, renamed over `path` only
+/// when everything was written: an interrupted run leaves the old file.
+fn write_atomically(
+    path: &Path,
+    run: impl FnOnce(&mut dyn Write) -> Result<Summary>,
+) -> Result<Summary> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let tmp = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("{}: cannot create a temp file", dir.display()))?;
+    let mut out = BufWriter::with_capacity(1 << 16, tmp);
+    let s = run(&mut out)?;
+    let tmp = out
+        .into_inner()
+        .map_err(|e| e.into_error())
+        .with_context(|| format!("{}: write failed", path.display()))?;
+    tmp.as_file()
+        .sync_all()
+        .with_context(|| format!("{}: sync failed", path.display()))?;
+    tmp.persist(path)
+        .with_context(|| format!("{}: cannot rename the temp file into place", path.display()))?;
+    Ok(s)
+}
+
+fn read_records(path: &Path) -> Result<Vec<Record>> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("{}: cannot read", path.display()))?;
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let v: serde_json::Value = serde_json::from_str(line)
+            .with_context(|| format!("{}:{}: not JSON", path.display(), n + 1))?;
+        if v.get("error").is_some() {
+            continue;
+        }
+        out.push(
+            serde_json::from_value(v)
+                .with_context(|| format!("{}:{}: not a kinex record", path.display(), n + 1))?,
+        );
+    }
+    Ok(out)
+}
+
+fn run_eval(a: EvalArgs) -> Result<ExitCode> {
+    let gold = eval::load_gold(&a.gold)?;
+    let jsonl = a.inputs.len() == 1
+        && a.inputs[0]
+            .extension()
+            .is_some_and(|x| x == "jsonl" || x == "json");
+    let preds = if jsonl {
+        read_records(&a.inputs[0])?
+    } else {
+        let p = build_pipeline(&a.common)?;
+        let mut buf: Vec<u8> = Vec::new();
+        run_paths(&p, &a.common, &a.inputs, &mut buf)?;
+        let mut out = Vec::new();
+        for line in buf.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
+            let v: serde_json::Value = serde_json::from_slice(line)?;
+            if v.get("error").is_none() {
+                out.push(serde_json::from_value(v)?);
+            }
+        }
+        out
+    };
+    let report = eval::evaluate(&gold, &preds);
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    if a.json {
+        serde_json::to_writer_pretty(&mut out, &report)?;
+        writeln!(out)?;
+    } else {
+        write!(out, "{}", report.table())?;
+    }
+    if a.errors {
+        for line in eval::errors(&gold, &preds) {
+            writeln!(out, "{line}")?;
+        }
+    }
+    if let Some(min) = a.min_f1 {
+        let below = report.below(min);
+        if !below.is_empty() {
+            eprintln!("kinex: strict F1 below {min}: {}", below.join(", "));
+            return Ok(ExitCode::from(1));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

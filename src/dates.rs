@@ -1,0 +1,1847 @@
+//! Temporal expressions: finds the date mentions of a news text and normalises
+//! each to a TIMEX3 value.
+//!
+//! [`DateFinder::find`] takes text from which noise has already been removed
+//! and an optional document date (the anchor), and returns every date mention
+//! (full and partial dates, numeric dates, years, decades, centuries, seasons,
+//! ranges, relative and anaphoric dates, weekdays) as byte spans with their
+//! value, e.g. `January 6, 1961` → `1961-01-06`, `1930s` → `193X`,
+//! `last year` → `2025` with an anchor in 2026 or `XXXX` without one.
+//! [`DateFinder::dateline`] finds the article's own date at its top.
+//! Guarantees: spans are on char boundaries, in order and never overlap; any
+//! input (arbitrary Unicode, megabyte lines, digit runs) is handled without
+//! panicking in time linear in its length, as every pattern is compiled once
+//! in [`DateFinder::new`] and has bounded repetition only.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use jiff::civil::Date;
+use jiff::Span;
+use regex::{Captures, Regex};
+
+/// A season, as TIMEX3 writes it (`SP`, `SU`, `FA`, `WI`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Season {
+    Spring,
+    Summer,
+    Fall,
+    Winter,
+}
+
+impl Season {
+    fn code(self) -> &'static str {
+        match self {
+            Season::Spring => "SP",
+            Season::Summer => "SU",
+            Season::Fall => "FA",
+            Season::Winter => "WI",
+        }
+    }
+
+    fn start_month(self) -> i8 {
+        match self {
+            Season::Spring => 3,
+            Season::Summer => 6,
+            Season::Fall => 9,
+            Season::Winter => 12,
+        }
+    }
+
+    fn from_word(w: &str) -> Option<Season> {
+        match w.to_ascii_lowercase().as_str() {
+            "spring" => Some(Season::Spring),
+            "summer" => Some(Season::Summer),
+            "fall" | "autumn" => Some(Season::Fall),
+            "winter" => Some(Season::Winter),
+            _ => None,
+        }
+    }
+}
+
+/// A possibly partial TIMEX3 value; `None` parts print as `X`.
+///
+/// `Display` gives the value string: `1961-01-06`, `XXXX-01-14`, `2017-02`,
+/// `193X`, `17XX`, `2025-FA`, `2026-W06`, `XXXX-WXX-7`, `1931/1933`,
+/// `PRESENT_REF`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Timex {
+    /// `1939`, `XXXX`.
+    Year(Option<i16>),
+    /// `2017-02`, `XXXX-06`.
+    Month(Option<i16>, Option<i8>),
+    /// `1961-01-06`, `XXXX-01-14`.
+    Day(Option<i16>, Option<i8>, Option<i8>),
+    /// First three digits of the decade: `193` prints `193X`.
+    Decade(Option<i16>),
+    /// First two digits of the years: `17` (the 18th century) prints `17XX`.
+    Century(Option<i16>),
+    /// `2025-FA`.
+    Season(Option<i16>, Season),
+    /// ISO week: `2026-W06`.
+    Week(Option<(i16, i8)>),
+    /// Weekend of an ISO week: `2026-W06-WE`.
+    Weekend(Option<(i16, i8)>),
+    /// An unresolved weekday, 1 = Monday … 7 = Sunday: `XXXX-WXX-7`.
+    Weekday(i8),
+    /// `A/B`.
+    Range(Box<Timex>, Box<Timex>),
+    /// `PRESENT_REF`.
+    PresentRef,
+}
+
+struct Y(Option<i16>);
+impl fmt::Display for Y {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(y) => write!(f, "{y:04}"),
+            None => f.write_str("XXXX"),
+        }
+    }
+}
+
+struct Two(Option<i8>);
+impl fmt::Display for Two {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(v) => write!(f, "{v:02}"),
+            None => f.write_str("XX"),
+        }
+    }
+}
+
+impl fmt::Display for Timex {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Timex::Year(y) => write!(f, "{}", Y(*y)),
+            Timex::Month(y, m) => write!(f, "{}-{}", Y(*y), Two(*m)),
+            Timex::Day(y, m, d) => write!(f, "{}-{}-{}", Y(*y), Two(*m), Two(*d)),
+            Timex::Decade(Some(d)) => write!(f, "{d:03}X"),
+            Timex::Decade(None) => f.write_str("XXXX"),
+            Timex::Century(Some(c)) => write!(f, "{c:02}XX"),
+            Timex::Century(None) => f.write_str("XX"),
+            Timex::Season(y, s) => write!(f, "{}-{}", Y(*y), s.code()),
+            Timex::Week(Some((y, w))) => write!(f, "{y:04}-W{w:02}"),
+            Timex::Week(None) => f.write_str("XXXX-WXX"),
+            Timex::Weekend(Some((y, w))) => write!(f, "{y:04}-W{w:02}-WE"),
+            Timex::Weekend(None) => f.write_str("XXXX-WXX-WE"),
+            Timex::Weekday(d) => write!(f, "XXXX-WXX-{d}"),
+            Timex::Range(a, b) => write!(f, "{a}/{b}"),
+            Timex::PresentRef => f.write_str("PRESENT_REF"),
+        }
+    }
+}
+
+impl Timex {
+    /// The calendar date, when this is a complete day.
+    pub fn date(&self) -> Option<Date> {
+        match self {
+            Timex::Day(Some(y), Some(m), Some(d)) => Date::new(*y, *m, *d).ok(),
+            _ => None,
+        }
+    }
+
+    /// The latest point this value pins down, for anaphora (`the same year`).
+    fn last(&self) -> &Timex {
+        match self {
+            Timex::Range(_, b) if **b != Timex::PresentRef => b.last(),
+            Timex::Range(a, _) => a.last(),
+            t => t,
+        }
+    }
+
+    fn known_year(&self) -> Option<i16> {
+        match self.last() {
+            Timex::Year(y) | Timex::Month(y, _) | Timex::Day(y, _, _) | Timex::Season(y, _) => *y,
+            _ => None,
+        }
+    }
+}
+
+/// One date mention: `text[start..end]` with its TIMEX3 value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DateMention {
+    pub start: usize,
+    pub end: usize,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Unit {
+    Day,
+    Week,
+    Month,
+    Year,
+    Decade,
+    Century,
+}
+
+/// A parsed mention before resolution against the anchor and the context.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Raw {
+    /// Absolute, possibly lacking the year (filled from the anchor).
+    Abs(Timex),
+    RelYear(i32),
+    RelMonth(i32),
+    RelWeek(i32),
+    RelWeekend(i32),
+    RelDay(i32),
+    RelCentury(i32),
+    RelSeason(i32, Season),
+    RelMonthName(i32, i8),
+    /// Relation (-1 last, 0 bare, 1 next, 2 this) and weekday 1..=7.
+    Weekday(i32, i8),
+    Ago(i32, Unit),
+    /// `two days later` (+) / `a year earlier` (-): from the previous mention.
+    Later(i32, Unit),
+    /// `same year` (0), `following year` (+1), `previous year` (-1).
+    Same(Unit, i32),
+    Range(Box<Raw>, Box<Raw>),
+}
+
+#[derive(Debug, Clone)]
+struct Cand {
+    start: usize,
+    end: usize,
+    raw: Raw,
+}
+
+/// Finds date mentions; build once and reuse (construction compiles regexes).
+pub struct DateFinder {
+    month_day: Regex,
+    day_month: Regex,
+    month_year: Regex,
+    month: Regex,
+    numeric: Regex,
+    year: Regex,
+    apos_decade: Regex,
+    relative: Regex,
+    weekday: Regex,
+    season_year: Regex,
+    connector: Regex,
+    present: Regex,
+    ticker: Regex,
+    label: Regex,
+    trail: Regex,
+}
+
+impl Default for DateFinder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+// Bounded repetitions everywhere keep every search linear (no long look-ahead).
+const SP: &str = r"[ \t\u{A0}\u{2009}\u{202F}]{1,6}";
+const SPO: &str = r"[ \t\u{A0}\u{2009}\u{202F}]{0,6}";
+// ASCII word boundary keeps the lazy DFA usable on non-ASCII text.
+const B: &str = r"(?-u:\b)";
+const MONTHS: &str =
+    "january|february|march|april|may|june|july|august|september|october|november|december";
+const WEEKDAYS: &str = "monday|tuesday|wednesday|thursday|friday|saturday|sunday";
+const CONN: &str = r"(?:-|–|—|‒|to|through|thru|until|till)";
+const ORD: &str = "twenty-first|twenty first|twentieth|nineteenth|eighteenth|seventeenth|\
+sixteenth|fifteenth|fourteenth|thirteenth|twelfth|eleventh|tenth|ninth|eighth|seventh|sixth|\
+fifth|fourth|third|second|first";
+const UNITS_WORDS: &str = "one|two|three|four|five|six|seven|eight|nine";
+const TEENS: &str =
+    "ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen";
+const TENS: &str = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety";
+
+fn mon(name: &str) -> String {
+    format!(
+        r"(?P<{name}>(?:{MONTHS}){B}|(?:jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec){B}\.?)"
+    )
+}
+fn day(name: &str) -> String {
+    format!(r"(?P<{name}>[0-3]?[0-9])(?:st|nd|rd|th)?{B}")
+}
+fn year(name: &str) -> String {
+    format!(r"(?P<{name}>1[0-9]{{3}}|20[0-9]{{2}}){B}")
+}
+fn wd() -> String {
+    format!(r"(?P<wd>(?:{WEEKDAYS}|mon|tues|tue|wed|thurs|thur|thu|fri|sat|sun){B}\.?)")
+}
+
+fn re(p: &str) -> Regex {
+    // Patterns are constants: failure is a programming error, caught by tests.
+    Regex::new(p).expect("date pattern compiles")
+}
+
+/// Words before a month or weekday that make it a date (`in May`, `on Sunday`).
+#[rustfmt::skip]
+const PREP: &[&str] = &[
+    "in", "since", "until", "till", "by", "from", "during", "through", "throughout", "before",
+    "after", "of", "on", "between", "around", "for", "to", "early", "mid", "late", "last", "this",
+    "next", "end", "beginning", "start", "and", "or", "as", "at", "into", "starting", "until",
+];
+
+/// Prepositions that make a bare month or weekday a date even before a capital.
+#[rustfmt::skip]
+const TEMPORAL: &[&str] = &[
+    "on", "in", "since", "until", "till", "by", "from", "during", "before", "after", "through",
+    "throughout", "early", "mid", "late",
+];
+
+/// Nouns after a number that make it a quantity, not a year.
+#[rustfmt::skip]
+const QUANTITY_NOUNS: &[&str] = &[
+    "people", "persons", "km", "kilometres", "kilometers", "miles", "meters", "metres", "m", "kg",
+    "tons", "tonnes", "hectares", "ha", "sq", "square", "feet", "ft", "seats", "copies", "viewers",
+    "spectators", "entries", "films", "movies", "titles", "works", "submissions", "participants",
+    "tenge", "dollars", "euros", "rubles", "roubles", "soms", "som", "sum", "usd", "kzt", "eur",
+    "rub", "percent", "per", "cent", "hours", "minutes", "seconds", "days", "weeks", "months",
+    "years", "times", "pages", "words", "students", "members", "screens", "cinemas", "theaters",
+    "theatres", "employees", "votes", "pieces", "units", "items", "episodes", "px", "mm", "cm",
+    "mb", "gb", "kb", "guests", "visitors", "applications", "projects", "children", "men", "women",
+    "of", "x", "pixels", "rpm", "mhz", "kw", "calories", "steps", "dpi", "fps",
+];
+
+/// Words before a number that make it a quantity or an identifier.
+#[rustfmt::skip]
+const QUANTITY_BEFORE: &[&str] = &[
+    "no", "nos", "number", "page", "pages", "p", "pp", "vol", "volume", "issue", "chapter", "room",
+    "route", "flight", "version", "v", "ver", "tel", "phone", "fax", "isbn", "issn", "code",
+    "model", "usd", "kzt", "eur", "rub", "tenge", "top", "episode", "ep", "id", "nearly", "almost",
+    "approximately", "roughly", "over", "some", "than", "least", "exactly", "only", "total",
+    "totalling", "totaling", "costs", "cost", "paid", "earned", "grossed", "sold", "attracted",
+    "had", "of", "about",
+];
+
+/// Determiners and prepositions after which a following plural noun still
+/// leaves the number a year (`the 2014 elections`, `in 2019 films …`).
+#[rustfmt::skip]
+const YEAR_LICENSE: &[&str] = &[
+    "the", "his", "her", "its", "their", "our", "my", "your", "a", "in", "since", "until", "till",
+    "by", "from", "during", "before", "after", "around", "circa", "c", "early", "mid", "late",
+    "year", "spring", "summer", "fall", "autumn", "winter", "between", "and", "to", "this",
+];
+
+/// Lower-case words ending in `s` that are not plural nouns.
+#[rustfmt::skip]
+const NOT_PLURAL: &[&str] = &[
+    "his", "its", "was", "has", "is", "as", "this", "thus", "plus", "across", "us", "whereas",
+    "yes", "less", "unless", "news", "series", "always", "perhaps", "besides", "afterwards",
+    "towards", "sometimes", "nevertheless", "does", "goes", "hers", "ours", "yours", "theirs",
+    "was", "versus", "various", "famous", "previous", "serious", "numerous", "bus", "gas",
+    "status", "focus", "campus", "chaos", "thanks", "analysis", "basis", "crisis", "thesis",
+];
+
+fn in_list(w: &str, list: &[&str]) -> bool {
+    list.iter().any(|x| x.eq_ignore_ascii_case(w))
+}
+
+fn is_space(c: char) -> bool {
+    c == ' ' || c == '\t' || c == '\u{A0}' || c == '\u{2009}' || c == '\u{202F}'
+}
+
+fn prev_char(t: &str, i: usize) -> Option<char> {
+    t.get(..i)?.chars().next_back()
+}
+
+fn next_char(t: &str, i: usize) -> Option<char> {
+    t.get(i..)?.chars().next()
+}
+
+/// Char after `i`'s first char.
+fn second_char(t: &str, i: usize) -> Option<char> {
+    let mut it = t.get(i..)?.chars();
+    it.next();
+    it.next()
+}
+
+/// The word (letters/digits, at most 24 chars) ending just before `i`, skipping
+/// a few spaces; returns the word and its start. `None` across a line break or
+/// punctuation.
+fn prev_word(t: &str, i: usize) -> Option<(&str, usize)> {
+    let head = t.get(..i)?;
+    let mut end = i;
+    for (spaces, (k, c)) in head.char_indices().rev().enumerate() {
+        if is_space(c) {
+            if spaces >= 8 {
+                return None;
+            }
+            end = k;
+            continue;
+        }
+        // A dot right after a word (`No.`, `p.`) still counts.
+        let word_end = if c == '.' && end == k + 1 { k } else { end };
+        if c != '.' && !c.is_alphanumeric() {
+            return None;
+        }
+        let start = word_start(head, word_end);
+        return (start < word_end).then(|| (&t[start..word_end], start));
+    }
+    None
+}
+
+/// Start of the run of at most 24 letters/digits ending at `k`.
+fn word_start(t: &str, k: usize) -> usize {
+    let Some(head) = t.get(..k) else { return k };
+    head.char_indices()
+        .rev()
+        .take(24)
+        .take_while(|(_, c)| c.is_alphanumeric())
+        .last()
+        .map_or(k, |(p, _)| p)
+}
+
+/// The word starting after `i`, skipping a few spaces.
+fn next_word(t: &str, i: usize) -> Option<&str> {
+    let tail = t.get(i..)?;
+    let mut start = None;
+    let mut spaces = 0;
+    for (k, c) in tail.char_indices() {
+        match start {
+            None if is_space(c) => {
+                spaces += 1;
+                if spaces > 8 {
+                    return None;
+                }
+            }
+            None if c.is_alphanumeric() => start = Some(k),
+            None => return None,
+            Some(s) => {
+                if !c.is_alphanumeric() || k - s > 96 {
+                    return Some(&tail[s..k]);
+                }
+            }
+        }
+    }
+    start.map(|s| &tail[s..])
+}
+
+fn starts_upper(s: &str) -> bool {
+    s.chars().next().is_some_and(char::is_uppercase)
+}
+
+fn month_num(w: &str) -> Option<i8> {
+    let w = w.trim_end_matches('.').to_ascii_lowercase();
+    let k = match w.get(..3)? {
+        "jan" => 1,
+        "feb" => 2,
+        "mar" => 3,
+        "apr" => 4,
+        "may" => 5,
+        "jun" => 6,
+        "jul" => 7,
+        "aug" => 8,
+        "sep" => 9,
+        "oct" => 10,
+        "nov" => 11,
+        "dec" => 12,
+        _ => return None,
+    };
+    Some(k)
+}
+
+fn weekday_num(w: &str) -> Option<i8> {
+    let w = w.to_ascii_lowercase();
+    let k = match w.get(..3)? {
+        "mon" => 1,
+        "tue" => 2,
+        "wed" => 3,
+        "thu" => 4,
+        "fri" => 5,
+        "sat" => 6,
+        "sun" => 7,
+        _ => return None,
+    };
+    Some(k)
+}
+
+fn ordinal_num(w: &str) -> Option<i16> {
+    let w = w.to_ascii_lowercase().replace(' ', "-");
+    let all = [
+        "first",
+        "second",
+        "third",
+        "fourth",
+        "fifth",
+        "sixth",
+        "seventh",
+        "eighth",
+        "ninth",
+        "tenth",
+        "eleventh",
+        "twelfth",
+        "thirteenth",
+        "fourteenth",
+        "fifteenth",
+        "sixteenth",
+        "seventeenth",
+        "eighteenth",
+        "nineteenth",
+        "twentieth",
+        "twenty-first",
+    ];
+    all.iter()
+        .position(|x| *x == w)
+        .and_then(|p| i16::try_from(p + 1).ok())
+}
+
+/// `30`, `thirty`, `twenty-five`, `a`, `an`.
+fn number_value(w: &str) -> Option<i32> {
+    let w = w.to_ascii_lowercase();
+    if let Ok(n) = w.parse::<i32>() {
+        return Some(n);
+    }
+    let small = |s: &str| -> Option<i32> {
+        let units = [
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+        ];
+        units
+            .iter()
+            .position(|x| *x == s)
+            .and_then(|p| i32::try_from(p + 1).ok())
+    };
+    let tens = |s: &str| -> Option<i32> {
+        let t = [
+            "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+        ];
+        t.iter()
+            .position(|x| *x == s)
+            .and_then(|p| i32::try_from(p * 10 + 20).ok())
+    };
+    match w.as_str() {
+        "a" | "an" => return Some(1),
+        "hundred" | "a hundred" => return Some(100),
+        _ => {}
+    }
+    if let Some(n) = small(&w).or_else(|| tens(&w)) {
+        return Some(n);
+    }
+    let (a, b) = w.split_once(['-', ' '])?;
+    Some(tens(a)? + small(b.trim())?)
+}
+
+fn unit_of(w: &str) -> Option<Unit> {
+    let w = w.to_ascii_lowercase();
+    Some(match w.as_str() {
+        "day" | "days" => Unit::Day,
+        "week" | "weeks" => Unit::Week,
+        "month" | "months" => Unit::Month,
+        "year" | "years" => Unit::Year,
+        "decade" | "decades" => Unit::Decade,
+        "century" | "centuries" => Unit::Century,
+        _ => return None,
+    })
+}
+
+fn valid_day(y: Option<i16>, m: i8, d: i8) -> bool {
+    match y {
+        Some(y) => Date::new(y, m, d).is_ok(),
+        // Without a year, 29 February is still possible.
+        None => Date::new(2000, m, d).is_ok(),
+    }
+}
+
+fn num<T: std::str::FromStr>(c: &Captures, name: &str) -> Option<T> {
+    c.name(name)?.as_str().parse().ok()
+}
+
+fn week_of(d: Date) -> (i16, i8) {
+    let w = d.iso_week_date();
+    (w.year(), w.week())
+}
+
+fn plus_days(d: Date, n: i64) -> Option<Date> {
+    d.checked_add(Span::new().try_days(n).ok()?).ok()
+}
+
+fn plus_months(d: Date, n: i64) -> Option<Date> {
+    d.checked_add(Span::new().try_months(n).ok()?).ok()
+}
+
+fn year_ok(y: i32) -> Option<i16> {
+    (1..=9999)
+        .contains(&y)
+        .then(|| i16::try_from(y).ok())
+        .flatten()
+}
+
+struct Ctx {
+    anchor: Option<Date>,
+    last_year: Option<i16>,
+    last_month: Option<(i16, i8)>,
+    last_day: Option<Date>,
+}
+
+impl Ctx {
+    fn anchor_year(&self) -> Option<i32> {
+        self.anchor.map(|a| i32::from(a.year()))
+    }
+
+    fn fill(&self, t: &Timex) -> Timex {
+        let ay = self.anchor.map(|a| a.year());
+        match t {
+            Timex::Day(None, Some(m), Some(d)) => match ay {
+                Some(y) if valid_day(Some(y), *m, *d) => Timex::Day(Some(y), Some(*m), Some(*d)),
+                _ => t.clone(),
+            },
+            Timex::Month(None, m) => Timex::Month(ay, *m),
+            _ => t.clone(),
+        }
+    }
+
+    fn resolve(&self, raw: &Raw) -> Option<Timex> {
+        let a = self.anchor;
+        Some(match raw {
+            Raw::Abs(t) => self.fill(t),
+            Raw::Range(l, r) => {
+                let mut lt = self.resolve(l)?;
+                let mut rt = self.resolve(r)?;
+                // `December 28 – January 3` crosses into the next year.
+                if let (Timex::Day(Some(y1), Some(m1), d1), Timex::Day(Some(y2), Some(m2), d2)) =
+                    (&lt, &rt)
+                {
+                    if y1 == y2 && m1 > m2 && matches!(**l, Raw::Abs(Timex::Day(None, ..))) {
+                        let y = year_ok(i32::from(*y2) + 1);
+                        if y.is_some() && valid_day(y, *m2, d2.unwrap_or(1)) {
+                            rt = Timex::Day(y, Some(*m2), *d2);
+                        } else {
+                            lt = Timex::Day(None, Some(*m1), *d1);
+                        }
+                    }
+                }
+                Timex::Range(Box::new(lt), Box::new(rt))
+            }
+            Raw::RelYear(k) => Timex::Year(self.anchor_year().and_then(|y| year_ok(y + k))),
+            Raw::RelMonth(k) => {
+                match a.and_then(|a| plus_months(a.first_of_month(), (*k).into())) {
+                    Some(d) => Timex::Month(Some(d.year()), Some(d.month())),
+                    None => Timex::Month(None, None),
+                }
+            }
+            Raw::RelWeek(k) => {
+                Timex::Week(a.and_then(|a| plus_days(a, 7 * i64::from(*k))).map(week_of))
+            }
+            Raw::RelWeekend(k) => {
+                Timex::Weekend(a.and_then(|a| plus_days(a, 7 * i64::from(*k))).map(week_of))
+            }
+            Raw::RelDay(k) => match a.and_then(|a| plus_days(a, (*k).into())) {
+                Some(d) => Timex::Day(Some(d.year()), Some(d.month()), Some(d.day())),
+                None => Timex::Day(None, None, None),
+            },
+            Raw::RelCentury(k) => Timex::Century(
+                self.anchor_year()
+                    .and_then(|y| i16::try_from(y / 100 + k).ok()),
+            ),
+            Raw::RelSeason(k, s) => {
+                let y = self.anchor.map(|a| {
+                    let (y, m) = (i32::from(a.year()), a.month());
+                    match k {
+                        -1 if s.start_month() + 2 < m => y,
+                        -1 => y - 1,
+                        1 if s.start_month() > m => y,
+                        1 => y + 1,
+                        _ => y,
+                    }
+                });
+                Timex::Season(y.and_then(year_ok), *s)
+            }
+            Raw::RelMonthName(k, m) => {
+                let y = self.anchor.map(|a| {
+                    let (y, am) = (i32::from(a.year()), a.month());
+                    match k {
+                        -1 if *m < am => y,
+                        -1 => y - 1,
+                        1 if *m > am => y,
+                        1 => y + 1,
+                        _ => y,
+                    }
+                });
+                Timex::Month(y.and_then(year_ok), Some(*m))
+            }
+            Raw::Weekday(k, w) => match a {
+                None => Timex::Weekday(*w),
+                Some(a) => {
+                    let aw = i64::from(a.weekday().to_monday_one_offset());
+                    let w64 = i64::from(*w);
+                    let back = (aw - w64).rem_euclid(7);
+                    let fwd = (w64 - aw).rem_euclid(7);
+                    let delta = match k {
+                        -1 if back == 0 => -7,
+                        -1 => -back,
+                        1 if fwd == 0 => 7,
+                        1 => fwd,
+                        2 => fwd,
+                        _ => -back,
+                    };
+                    let d = plus_days(a, delta)?;
+                    Timex::Day(Some(d.year()), Some(d.month()), Some(d.day()))
+                }
+            },
+            Raw::Ago(n, u) => shift(a, -*n, *u),
+            Raw::Later(n, u) => {
+                let base = match u {
+                    Unit::Day | Unit::Week => self.last_day?,
+                    Unit::Month => {
+                        let (y, m) = self.last_month?;
+                        Date::new(y, m, 1).ok()?
+                    }
+                    _ => Date::new(self.last_year?, 1, 1).ok()?,
+                };
+                shift(Some(base), *n, *u)
+            }
+            Raw::Same(u, k) => match u {
+                Unit::Year => Timex::Year(self.last_year.and_then(|y| year_ok(i32::from(y) + k))),
+                Unit::Month => match self
+                    .last_month
+                    .and_then(|(y, m)| Date::new(y, m, 1).ok())
+                    .and_then(|d| plus_months(d, (*k).into()))
+                {
+                    Some(d) => Timex::Month(Some(d.year()), Some(d.month())),
+                    None => Timex::Month(None, None),
+                },
+                _ => match self.last_day.and_then(|d| plus_days(d, (*k).into())) {
+                    Some(d) => Timex::Day(Some(d.year()), Some(d.month()), Some(d.day())),
+                    None => Timex::Day(None, None, None),
+                },
+            },
+        })
+    }
+
+    fn remember(&mut self, t: &Timex) {
+        if let Some(y) = t.known_year() {
+            self.last_year = Some(y);
+        }
+        match t.last() {
+            Timex::Month(Some(y), Some(m)) => self.last_month = Some((*y, *m)),
+            Timex::Day(Some(y), Some(m), Some(d)) => {
+                self.last_month = Some((*y, *m));
+                self.last_day = Date::new(*y, *m, *d).ok();
+            }
+            _ => {}
+        }
+    }
+}
+
+/// `base` shifted by `n` units, at that unit's granularity; X parts without a base.
+fn shift(base: Option<Date>, n: i32, u: Unit) -> Timex {
+    let n64 = i64::from(n);
+    match u {
+        Unit::Day => match base.and_then(|b| plus_days(b, n64)) {
+            Some(d) => Timex::Day(Some(d.year()), Some(d.month()), Some(d.day())),
+            None => Timex::Day(None, None, None),
+        },
+        Unit::Week => Timex::Week(base.and_then(|b| plus_days(b, 7 * n64)).map(week_of)),
+        Unit::Month => match base.and_then(|b| plus_months(b.first_of_month(), n64)) {
+            Some(d) => Timex::Month(Some(d.year()), Some(d.month())),
+            None => Timex::Month(None, None),
+        },
+        Unit::Year => Timex::Year(base.and_then(|b| year_ok(i32::from(b.year()) + n))),
+        Unit::Decade => Timex::Decade(
+            base.and_then(|b| year_ok(i32::from(b.year()) + 10 * n))
+                .map(|y| y / 10),
+        ),
+        Unit::Century => Timex::Century(
+            base.and_then(|b| year_ok(i32::from(b.year()) + 100 * n))
+                .map(|y| y / 100),
+        ),
+    }
+}
+
+impl DateFinder {
+    /// Compiles every pattern once.
+    pub fn new() -> Self {
+        let (m1, m2, d1, d2, y) = (mon("m1"), mon("m2"), day("d1"), day("d2"), year("y"));
+        let wd = wd();
+        let num_words = format!(
+            r"(?:{TENS})(?:[- ](?:{UNITS_WORDS}))?|{TEENS}|{UNITS_WORDS}|an|a|a hundred|hundred"
+        );
+        DateFinder {
+            month_day: re(&format!(
+                r"(?i){B}(?:{wd},?{SP})?{m1}{SPO}{d1}(?:{SPO}(?P<conn>{CONN}){SPO}(?:{m2}{SPO})?{d2})?(?:,?{SP}{y})?"
+            )),
+            day_month: re(&format!(
+                r"(?i){B}(?:{wd},?{SP})?{d1}(?:{SP}{m1})?(?:{SPO}(?P<conn>{CONN}){SPO}{d2})?{SP}(?:of{SP})?{m2}(?:,?{SP}{y})?"
+            )),
+            month_year: re(&format!(
+                r"(?i){B}(?:(?P<mod>early|mid|late)(?:-|{SP}))?{m1}(?:,|{SP}of)?{SP}{y}"
+            )),
+            month: re(&format!(
+                r"(?i){B}(?:(?P<rel>this|last|next|early|mid|late)(?:-|{SP}))?(?P<m>{MONTHS}){B}"
+            )),
+            numeric: re(
+                r"(?-u:\b)(?:(?P<iy>[12][0-9]{3})(?P<is>[-/.])(?P<im>[01]?[0-9])(?P<is2>[-/.])(?P<id>[0-3]?[0-9])|(?P<ed>[0-3]?[0-9])(?P<es>[-/.])(?P<em>[0-3]?[0-9])(?P<es2>[-/.])(?P<ey>[12][0-9]{3}))",
+            ),
+            year: re(&format!(
+                r"(?i){B}(?:(?P<mod>early|mid|late)(?:-|{SP}))?(?:(?P<cn>[0-9]{{1,2}})(?:st|nd|rd|th)(?:-|{SP})century|(?P<cw>{ORD})(?:-|{SP})century|(?P<dec>1[0-9]{{2}}0|20[0-9]0)s|(?P<y>1[0-9]{{3}}|20[0-9]{{2}})(?:(?P<yys>[-–/])(?P<yy>[0-9]{{2}}))?|(?P<dec2>[0-9]0)s|(?P<decw>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)){B}"
+            )),
+            apos_decade: re(&format!(r"['’‘](?P<d>[0-9]0)s{B}")),
+            relative: re(&format!(
+                r"(?i){B}(?:(?P<rel>this|last|next){SP}(?P<unit>year|month|weekend|week|century|spring|summer|fall|autumn|winter)|(?P<ana>same|following|previous|preceding){SP}(?P<aunit>year|month|day)|(?P<that>that){SP}year|(?P<n>[0-9]{{1,3}}|{num_words})(?:{SP}|-)(?P<nunit>years?|months?|weeks?|days?|decades?|centuries|century){SP}(?P<dir>ago|later|earlier)|(?P<dayw>yesterday|tomorrow|today)){B}"
+            )),
+            weekday: re(&format!(
+                r"(?i){B}(?:(?P<rel>this|last|next){SP})?(?P<wd>{WEEKDAYS}){B}"
+            )),
+            season_year: re(&format!(
+                r"(?i){B}(?:(?P<mod>early|mid|late)(?:-|{SP}))?(?P<s>spring|summer|fall|autumn|winter)(?:{SP}of)?{SP}{y}"
+            )),
+            connector: re(
+                r"(?i)^[ \t\u{A0}]{0,3}(?:-|–|—|‒|to|through|until|till|and)[ \t\u{A0}]{0,3}$",
+            ),
+            present: re(&format!(
+                r"(?i)^(?:{SPO}(?:-|–|—){SPO}|{SP}(?:to|until|till){SP}(?:the{SP})?)present{B}"
+            )),
+            ticker: re(
+                r"[A-Z]{3}/[A-Z]{3}\s{0,3}=|=\s{0,3}[0-9.,]{1,20}\s{0,3}[-+]?[0-9.,]{0,20}\s{0,3}%",
+            ),
+            label: re(
+                r"(?i)^(?:(?:published|posted|date|dated|created|released|issued)(?:[ \t]{1,3}on)?[ \t]{0,3}[:|–—-]?[ \t]{0,3})",
+            ),
+            trail: re(
+                r"(?i)^[\s,|·•–—-]{0,8}(?:(?:at\s{1,3})?[0-9]{1,2}[:.][0-9]{2}(?::[0-9]{2})?\s{0,3}(?:[ap]\.?m\.?)?\s{0,3}(?:[a-z]{2,5}(?:[+-][0-9]{1,2}(?::?[0-9]{2})?)?)?)?\s{0,8}$",
+            ),
+        }
+    }
+
+    /// All date mentions of `text`, in order, non-overlapping. `anchor` is the document date.
+    ///
+    /// ```
+    /// use kinex::dates::DateFinder;
+    ///
+    /// let finder = DateFinder::new();
+    /// let anchor = jiff::civil::date(2026, 2, 7);
+    /// let text = "On January 6, 1961, the studio was renamed; last year it opened June 11-15.";
+    /// let found: Vec<(&str, String)> = finder
+    ///     .find(text, Some(anchor))
+    ///     .into_iter()
+    ///     .map(|m| (&text[m.start..m.end], m.value))
+    ///     .collect();
+    /// assert_eq!(
+    ///     found,
+    ///     [
+    ///         ("January 6, 1961", "1961-01-06".to_string()),
+    ///         ("last year", "2025".to_string()),
+    ///         ("June 11-15", "2026-06-11/2026-06-15".to_string()),
+    ///     ]
+    /// );
+    /// ```
+    pub fn find(&self, text: &str, anchor: Option<Date>) -> Vec<DateMention> {
+        self.find_timex(text, anchor)
+            .into_iter()
+            .map(|(start, end, t)| DateMention {
+                start,
+                end,
+                value: t.to_string(),
+            })
+            .collect()
+    }
+
+    /// Like [`DateFinder::find`], with the values as [`Timex`].
+    pub fn find_timex(&self, text: &str, anchor: Option<Date>) -> Vec<(usize, usize, Timex)> {
+        let mut cands = Vec::new();
+        self.collect(text, &mut cands);
+        let chosen = self.merge(text, select(cands));
+        let mut ctx = Ctx {
+            anchor,
+            last_year: None,
+            last_month: None,
+            last_day: None,
+        };
+        let mut out = Vec::with_capacity(chosen.len());
+        for c in chosen {
+            if let Some(t) = ctx.resolve(&c.raw) {
+                ctx.remember(&t);
+                out.push((c.start, c.end, t));
+            }
+        }
+        out
+    }
+
+    /// The article's own dateline: a date standing alone on one of the first few non-empty lines
+    /// (`07 February 2026`, `Feb. 7, 2026`, `2026-02-07`, `Published: …`, `date 2025-06-16`);
+    /// returns the mention (its span is a date entity too) and the date. Not a `Last update:` line, not a ticker.
+    pub fn dateline(&self, text: &str) -> Option<(DateMention, Date)> {
+        let mut offset = 0;
+        let mut seen = 0;
+        for line in text.split_inclusive('\n') {
+            let line_start = offset;
+            offset += line.len();
+            let body = line.trim();
+            if body.is_empty() || (body.len() < 200 && self.ticker.is_match(body)) {
+                continue;
+            }
+            seen += 1;
+            if seen > 6 {
+                break;
+            }
+            if body.len() > 120 {
+                continue;
+            }
+            let lower = body.to_lowercase();
+            if [
+                "last update",
+                "updated",
+                "last modified",
+                "modified",
+                "edited",
+            ]
+            .iter()
+            .any(|p| lower.starts_with(p))
+            {
+                continue;
+            }
+            let body_start = line_start + (line.len() - line.trim_start().len());
+            let label = self.label.find(body).map_or(0, |m| m.end());
+            let rest = &body[label..];
+            let found = self.find_timex(rest, None);
+            let Some((s, e, t)) = found.first() else {
+                continue;
+            };
+            let Some(date) = t.date() else {
+                continue;
+            };
+            if *s != 0 || !self.trail.is_match(&rest[*e..]) {
+                continue;
+            }
+            let start = body_start + label;
+            let m = DateMention {
+                start,
+                end: start + e,
+                value: t.to_string(),
+            };
+            return Some((m, date));
+        }
+        None
+    }
+
+    fn collect(&self, t: &str, out: &mut Vec<Cand>) {
+        for c in self.month_day.captures_iter(t) {
+            self.on_month_day(t, &c, out);
+        }
+        for c in self.day_month.captures_iter(t) {
+            self.on_day_month(t, &c, out);
+        }
+        for c in self.month_year.captures_iter(t) {
+            on_month_year(&c, out);
+        }
+        for c in self.month.captures_iter(t) {
+            on_month(t, &c, out);
+        }
+        for c in self.numeric.captures_iter(t) {
+            on_numeric(t, &c, out);
+        }
+        for c in self.year.captures_iter(t) {
+            on_year(t, &c, out);
+        }
+        for c in self.apos_decade.captures_iter(t) {
+            on_apos_decade(t, &c, out);
+        }
+        for c in self.relative.captures_iter(t) {
+            on_relative(t, &c, out);
+        }
+        for c in self.weekday.captures_iter(t) {
+            on_weekday(t, &c, out);
+        }
+        for c in self.season_year.captures_iter(t) {
+            on_season_year(&c, out);
+        }
+    }
+
+    fn on_month_day(&self, t: &str, c: &Captures, out: &mut Vec<Cand>) {
+        let (Some(all), Some(m1)) = (c.get(0), c.name("m1")) else {
+            return;
+        };
+        if !starts_upper(m1.as_str()) || is_quantity_day(t, all.start()) {
+            return;
+        }
+        let Some(mn1) = month_num(m1.as_str()) else {
+            return;
+        };
+        let Some(dd1) = num::<i8>(c, "d1") else {
+            return;
+        };
+        let y: Option<i16> = num(c, "y");
+        // A lower-case weekday is left out of the span rather than failing the date.
+        let start = match c.name("wd") {
+            Some(w) if starts_upper(w.as_str()) => all.start(),
+            _ => m1.start(),
+        };
+        let second = c.name("d2").and_then(|d2| {
+            let dd2: i8 = d2.as_str().parse().ok()?;
+            let mn2 = match c.name("m2") {
+                Some(m2) if !starts_upper(m2.as_str()) => return None,
+                Some(m2) => month_num(m2.as_str())?,
+                None => mn1,
+            };
+            (mn2 != mn1 || dd2 > dd1).then_some((mn2, dd2))
+        });
+        let (raw, end) = match second {
+            Some((mn2, dd2)) => {
+                // `December 28 – January 3, 2026`: the start is in the year before.
+                let y1 = if mn1 > mn2 {
+                    y.and_then(|y| year_ok(i32::from(y) - 1))
+                } else {
+                    y
+                };
+                if !valid_day(y1, mn1, dd1) || !valid_day(y, mn2, dd2) {
+                    return;
+                }
+                let raw = Raw::Range(
+                    Box::new(Raw::Abs(Timex::Day(y1, Some(mn1), Some(dd1)))),
+                    Box::new(Raw::Abs(Timex::Day(y, Some(mn2), Some(dd2)))),
+                );
+                (raw, all.end())
+            }
+            None if c.name("d2").is_some() => {
+                // An impossible range: keep the first day alone.
+                let Some(d1) = c.name("d1") else { return };
+                if !valid_day(None, mn1, dd1) {
+                    return;
+                }
+                let end = day_end(t, d1.end());
+                (Raw::Abs(Timex::Day(None, Some(mn1), Some(dd1))), end)
+            }
+            None => {
+                if !valid_day(y, mn1, dd1) {
+                    return;
+                }
+                (Raw::Abs(Timex::Day(y, Some(mn1), Some(dd1))), all.end())
+            }
+        };
+        out.push(Cand { start, end, raw });
+    }
+
+    fn on_day_month(&self, t: &str, c: &Captures, out: &mut Vec<Cand>) {
+        let (Some(all), Some(m2), Some(d1)) = (c.get(0), c.name("m2"), c.name("d1")) else {
+            return;
+        };
+        if !starts_upper(m2.as_str()) || is_quantity_day(t, d1.start()) {
+            return;
+        }
+        if matches!(
+            prev_char(t, d1.start()),
+            Some('.' | ',' | '$' | '€' | '£' | '#' | '/' | '+')
+        ) {
+            return;
+        }
+        let (Some(mn2), Some(dd1)) = (month_num(m2.as_str()), num::<i8>(c, "d1")) else {
+            return;
+        };
+        let y: Option<i16> = num(c, "y");
+        let start = match c.name("wd") {
+            Some(w) if starts_upper(w.as_str()) => all.start(),
+            _ => d1.start(),
+        };
+        let raw = match (c.name("m1"), num::<i8>(c, "d2")) {
+            (Some(m1), Some(dd2)) => {
+                if !starts_upper(m1.as_str()) {
+                    return;
+                }
+                let Some(mn1) = month_num(m1.as_str()) else {
+                    return;
+                };
+                let y1 = if mn1 > mn2 {
+                    y.and_then(|y| year_ok(i32::from(y) - 1))
+                } else {
+                    y
+                };
+                if !valid_day(y1, mn1, dd1) || !valid_day(y, mn2, dd2) || (mn1 == mn2 && dd2 <= dd1)
+                {
+                    return;
+                }
+                Raw::Range(
+                    Box::new(Raw::Abs(Timex::Day(y1, Some(mn1), Some(dd1)))),
+                    Box::new(Raw::Abs(Timex::Day(y, Some(mn2), Some(dd2)))),
+                )
+            }
+            (None, Some(dd2)) => {
+                if dd2 <= dd1 || !valid_day(y, mn2, dd1) || !valid_day(y, mn2, dd2) {
+                    return;
+                }
+                Raw::Range(
+                    Box::new(Raw::Abs(Timex::Day(y, Some(mn2), Some(dd1)))),
+                    Box::new(Raw::Abs(Timex::Day(y, Some(mn2), Some(dd2)))),
+                )
+            }
+            // `3 March 5 June` cannot happen without a connector; ignore.
+            (Some(_), None) => return,
+            (None, None) => {
+                if !valid_day(y, mn2, dd1) {
+                    return;
+                }
+                Raw::Abs(Timex::Day(y, Some(mn2), Some(dd1)))
+            }
+        };
+        out.push(Cand {
+            start,
+            end: all.end(),
+            raw,
+        });
+    }
+
+    /// Joins `A – B`, `A to B`, `between A and B` into ranges, and `A-present`.
+    fn merge(&self, t: &str, cands: Vec<Cand>) -> Vec<Cand> {
+        let mut out: Vec<Cand> = Vec::with_capacity(cands.len());
+        for c in cands {
+            if let Some(prev) = out.last_mut() {
+                if let Some(merged) = self.try_merge(t, prev, &c) {
+                    *prev = merged;
+                    continue;
+                }
+            }
+            out.push(c);
+        }
+        for c in &mut out {
+            let year_like = matches!(
+                c.raw,
+                Raw::Abs(Timex::Year(Some(_)) | Timex::Decade(Some(_)) | Timex::Century(Some(_)))
+            );
+            if !year_like {
+                continue;
+            }
+            let Some(tail) = t.get(c.end..) else { continue };
+            // A short look-ahead is enough and keeps this linear.
+            let cut = (0..=tail.len().min(40))
+                .rev()
+                .find(|&k| tail.is_char_boundary(k))
+                .unwrap_or(0);
+            let tail = &tail[..cut];
+            if let Some(m) = self.present.find(tail) {
+                c.end += m.end();
+                let left = std::mem::replace(&mut c.raw, Raw::RelDay(0));
+                c.raw = Raw::Range(Box::new(left), Box::new(Raw::Abs(Timex::PresentRef)));
+            }
+        }
+        out
+    }
+
+    fn try_merge(&self, t: &str, a: &Cand, b: &Cand) -> Option<Cand> {
+        if b.start < a.end || b.start - a.end > 12 {
+            return None;
+        }
+        let gap = t.get(a.end..b.start)?;
+        if !self.connector.is_match(gap) {
+            return None;
+        }
+        let is_and = gap.trim().eq_ignore_ascii_case("and");
+        let (Raw::Abs(x), Raw::Abs(y)) = (&a.raw, &b.raw) else {
+            return None;
+        };
+        let yearish = |v: &Timex| {
+            matches!(
+                v,
+                Timex::Year(Some(_)) | Timex::Decade(Some(_)) | Timex::Century(Some(_))
+            )
+        };
+        let dayish = |v: &Timex| matches!(v, Timex::Day(..) | Timex::Month(..));
+        let (x, y) = if yearish(x) && yearish(y) {
+            (x.clone(), y.clone())
+        } else if dayish(x) && dayish(y) {
+            inherit_year(x, y)
+        } else {
+            return None;
+        };
+        let mut start = a.start;
+        if is_and {
+            // Only `between A and B` is a range; `in 2012 and 2013` is two dates.
+            let (w, ws) = prev_word(t, a.start)?;
+            if !w.eq_ignore_ascii_case("between") {
+                return None;
+            }
+            start = ws;
+        }
+        Some(Cand {
+            start,
+            end: b.end,
+            raw: Raw::Range(Box::new(Raw::Abs(x)), Box::new(Raw::Abs(y))),
+        })
+    }
+}
+
+/// In `June 28 – July 3, 2025` the first date takes the year of the second.
+fn inherit_year(x: &Timex, y: &Timex) -> (Timex, Timex) {
+    let parts = |v: &Timex| match v {
+        Timex::Day(y, m, _) | Timex::Month(y, m) => (*y, *m),
+        _ => (None, None),
+    };
+    let with_year = |v: &Timex, yr: Option<i16>| match v {
+        Timex::Day(_, m, d) if m.is_some_and(|m| valid_day(yr, m, d.unwrap_or(1))) => {
+            Timex::Day(yr, *m, *d)
+        }
+        Timex::Month(_, m) => Timex::Month(yr, *m),
+        _ => v.clone(),
+    };
+    let ((y1, m1), (y2, m2)) = (parts(x), parts(y));
+    match (y1, y2) {
+        (None, Some(yy)) => {
+            let yr = if m1 > m2 {
+                year_ok(i32::from(yy) - 1)
+            } else {
+                Some(yy)
+            };
+            (with_year(x, yr), y.clone())
+        }
+        (Some(yx), None) => {
+            let yr = if m1 > m2 {
+                year_ok(i32::from(yx) + 1)
+            } else {
+                Some(yx)
+            };
+            (x.clone(), with_year(y, yr))
+        }
+        _ => (x.clone(), y.clone()),
+    }
+}
+
+/// End of a day number with its ordinal suffix (`14th`).
+fn day_end(t: &str, e: usize) -> usize {
+    let tail = t.get(e..e + 2).unwrap_or("");
+    if ["st", "nd", "rd", "th"]
+        .iter()
+        .any(|s| tail.eq_ignore_ascii_case(s))
+    {
+        e + 2
+    } else {
+        e
+    }
+}
+
+/// `5,14 January`, `1.5 May`: the day number is part of a larger number.
+fn is_quantity_day(t: &str, start: usize) -> bool {
+    matches!(prev_char(t, start), Some(c) if c.is_ascii_digit())
+}
+
+/// Keeps the candidates that cover most text: longest first, no overlaps.
+fn select(mut cands: Vec<Cand>) -> Vec<Cand> {
+    cands.sort_by(|a, b| {
+        (b.end - b.start)
+            .cmp(&(a.end - a.start))
+            .then(a.start.cmp(&b.start))
+    });
+    let mut taken: BTreeMap<usize, Cand> = BTreeMap::new();
+    for c in cands {
+        if c.end <= c.start {
+            continue;
+        }
+        let before = taken.range(..c.end).next_back();
+        if before.is_some_and(|(_, p)| p.end > c.start) {
+            continue;
+        }
+        taken.insert(c.start, c);
+    }
+    taken.into_values().collect()
+}
+
+fn on_month_year(c: &Captures, out: &mut Vec<Cand>) {
+    let (Some(all), Some(m)) = (c.get(0), c.name("m1")) else {
+        return;
+    };
+    if !starts_upper(m.as_str()) {
+        return;
+    }
+    let (Some(mn), y) = (month_num(m.as_str()), num::<i16>(c, "y")) else {
+        return;
+    };
+    let start = if c.name("mod").is_some() {
+        all.start()
+    } else {
+        m.start()
+    };
+    out.push(Cand {
+        start,
+        end: all.end(),
+        raw: Raw::Abs(Timex::Month(y, Some(mn))),
+    });
+}
+
+fn on_month(t: &str, c: &Captures, out: &mut Vec<Cand>) {
+    let (Some(all), Some(m)) = (c.get(0), c.name("m")) else {
+        return;
+    };
+    let name = m.as_str();
+    if !starts_upper(name) {
+        return;
+    }
+    let Some(mn) = month_num(name) else { return };
+    let rel = c.name("rel").map(|r| r.as_str().to_ascii_lowercase());
+    let raw = match rel.as_deref() {
+        Some("this") => Raw::RelMonthName(0, mn),
+        Some("last") => Raw::RelMonthName(-1, mn),
+        Some("next") => Raw::RelMonthName(1, mn),
+        Some(_) => Raw::Abs(Timex::Month(None, Some(mn))),
+        None => {
+            if !bare_name_is_date(t, m.start(), m.end(), matches!(mn, 3 | 5)) {
+                return;
+            }
+            Raw::Abs(Timex::Month(None, Some(mn)))
+        }
+    };
+    out.push(Cand {
+        start: all.start(),
+        end: all.end(),
+        raw,
+    });
+}
+
+/// Whether a bare month or weekday name is a date and not part of a name
+/// (`August Diehl`, `Bloody Sunday`) or a verb (`may`, `march`).
+fn bare_name_is_date(t: &str, start: usize, end: usize, strict: bool) -> bool {
+    let prev = prev_word(t, start);
+    let prev_is_prep = prev.is_some_and(|(w, _)| in_list(w, PREP));
+    if prev.is_some_and(|(w, _)| in_list(w, &["each", "every"])) {
+        return false;
+    }
+    if strict {
+        // `May` and `March` need a preposition, or a list of months before.
+        return prev_is_prep
+            || prev.is_some_and(|(w, _)| MONTHS.split('|').any(|m| m.eq_ignore_ascii_case(w)));
+    }
+    let next_upper = next_word(t, end).is_some_and(starts_upper)
+        && !matches!(next_char(t, end), Some(',' | '.' | ';' | ':'));
+    // `to Sunday Morning` is a title; `on Sunday Kazakh filmmakers …` a date.
+    if prev_is_prep && (!next_upper || prev.is_some_and(|(w, _)| in_list(w, TEMPORAL))) {
+        return true;
+    }
+    // `Bloody Sunday`, `Director June Kim`: part of a name.
+    if prev.is_some_and(|(w, _)| starts_upper(w)) {
+        return false;
+    }
+    !next_upper
+}
+
+fn on_numeric(t: &str, c: &Captures, out: &mut Vec<Cand>) {
+    let Some(all) = c.get(0) else { return };
+    // Part of a longer number, a version or an IP address.
+    if matches!(prev_char(t, all.start()), Some(ch) if ch.is_ascii_digit() || matches!(ch, '.' | '-' | '/' | ',' | ':'))
+    {
+        return;
+    }
+    if prev_word(t, all.start()).is_some_and(|(w, _)| {
+        in_list(
+            w,
+            &[
+                "version", "v", "ver", "release", "build", "no", "number", "ip",
+            ],
+        )
+    }) {
+        return;
+    }
+    match next_char(t, all.end()) {
+        Some(ch) if ch.is_alphanumeric() && ch != 'T' => return,
+        Some('T') if !second_char(t, all.end()).is_some_and(|d| d.is_ascii_digit()) => return,
+        Some('.' | '-' | '/' | ',' | ':')
+            if second_char(t, all.end()).is_some_and(|d| d.is_ascii_digit()) =>
+        {
+            return
+        }
+        _ => {}
+    }
+    let (y, m, d) = if c.name("iy").is_some() {
+        if c.name("is").map(|m| m.as_str()) != c.name("is2").map(|m| m.as_str()) {
+            return;
+        }
+        let (Some(y), Some(m), Some(d)) =
+            (num::<i16>(c, "iy"), num::<i8>(c, "im"), num::<i8>(c, "id"))
+        else {
+            return;
+        };
+        (y, m, d)
+    } else {
+        let sep = c.name("es").map(|m| m.as_str());
+        if sep != c.name("es2").map(|m| m.as_str()) {
+            return;
+        }
+        let (Some(y), Some(a), Some(b)) =
+            (num::<i16>(c, "ey"), num::<i8>(c, "ed"), num::<i8>(c, "em"))
+        else {
+            return;
+        };
+        // Day first, as in the region's press; month first only if it must be.
+        if a <= 31 && b <= 12 {
+            (y, b, a)
+        } else if sep == Some("/") && a <= 12 && b <= 31 {
+            (y, a, b)
+        } else {
+            return;
+        }
+    };
+    if !(1000..=2099).contains(&y) || !valid_day(Some(y), m, d) {
+        return;
+    }
+    out.push(Cand {
+        start: all.start(),
+        end: all.end(),
+        raw: Raw::Abs(Timex::Day(Some(y), Some(m), Some(d))),
+    });
+}
+
+/// Whether a bare four-digit number is a quantity, an identifier or money.
+fn year_is_quantity(t: &str, start: usize, end: usize) -> bool {
+    if matches!(prev_char(t, start), Some(ch) if ch.is_ascii_digit() || matches!(ch, '.' | ',' | '$' | '€' | '£' | '¥' | '₸' | '₽' | '#' | '/' | ':' | '+' | '=' | '@' | '_' | '\\' | '№' | '×'))
+    {
+        return true;
+    }
+    let after = next_char(t, end);
+    let after2 = second_char(t, end);
+    match after {
+        Some('%' | '×' | '_' | '@') => return true,
+        Some('.' | ',' | ':' | '/') if after2.is_some_and(|d| d.is_ascii_digit()) => return true,
+        Some('-') if after2.is_some_and(|d| d.is_ascii_lowercase()) => {
+            // `2000-year-old`, `1500-seat`, but `1990-present` is a range.
+            let w = next_word(t, end + 1).unwrap_or("");
+            if !w.eq_ignore_ascii_case("present") {
+                return true;
+            }
+        }
+        // `width="1060"`: an attribute value.
+        Some('"' | '\'')
+            if t.get(..start)
+                .is_some_and(|h| h.ends_with("=\"") || h.ends_with("='")) =>
+        {
+            return true;
+        }
+        _ => {}
+    }
+    let prev = prev_word(t, start);
+    // `+7 727 2001 555`: one group of a phone or account number.
+    let digits = |w: &str| w.chars().all(|c| c.is_ascii_digit());
+    if prev.is_some_and(|(w, _)| digits(w)) || next_word(t, end).is_some_and(digits) {
+        return true;
+    }
+    if prev.is_some_and(|(w, _)| in_list(w, QUANTITY_BEFORE)) {
+        // `some 1939 …` never happens, `some 1500 people` does; but `of 1916` is
+        // common for years, so `of`/`about` only count before a quantity noun.
+        let weak = prev.is_some_and(|(w, _)| in_list(w, &["of", "about", "over", "some"]));
+        if !weak {
+            return true;
+        }
+    }
+    if let Some(w) = next_word(t, end) {
+        // `1500 people`; skip over `,`-less continuation only (no punctuation between).
+        if next_char(t, end).is_some_and(is_space) {
+            if in_list(w, QUANTITY_NOUNS) {
+                return true;
+            }
+            let plural = w.len() > 3
+                && w.ends_with('s')
+                && w.chars().all(|c| c.is_ascii_lowercase())
+                && !in_list(w, NOT_PLURAL);
+            let licensed = prev.is_some_and(|(p, _)| in_list(p, YEAR_LICENSE));
+            if plural && !licensed {
+                return true;
+            }
+            if plural || in_list(w, &["million", "billion", "thousand"]) {
+                let weak = prev.is_some_and(|(p, _)| in_list(p, &["of", "about", "over", "some"]));
+                if weak || !licensed {
+                    return true;
+                }
+            }
+        }
+    }
+    // `over 2000` / `about 1500` without a noun: read as years only after `about`.
+    prev.is_some_and(|(w, _)| in_list(w, &["over", "some"]))
+        && !next_word(t, end).is_some_and(starts_upper)
+}
+
+fn on_year(t: &str, c: &Captures, out: &mut Vec<Cand>) {
+    let Some(all) = c.get(0) else { return };
+    let (start, mut end) = (all.start(), all.end());
+    let raw = if let Some(n) = c.name("cn") {
+        let Ok(n) = n.as_str().parse::<i16>() else {
+            return;
+        };
+        if !(1..=21).contains(&n) {
+            return;
+        }
+        Timex::Century(Some(n - 1))
+    } else if let Some(w) = c.name("cw") {
+        let Some(n) = ordinal_num(w.as_str()) else {
+            return;
+        };
+        Timex::Century(Some(n - 1))
+    } else if let Some(d) = c.name("dec") {
+        let Ok(d) = d.as_str().parse::<i16>() else {
+            return;
+        };
+        match d {
+            1000 => return,
+            // `the 1800s` is a century; `the 2000s` is the decade.
+            d if d % 100 == 0 && d != 2000 => Timex::Century(Some(d / 100)),
+            d => Timex::Decade(Some(d / 10)),
+        }
+    } else if let Some(d) = c.name("dec2").or_else(|| c.name("decw")) {
+        // `the 90s`, `the nineties`, but `her 90s` is an age.
+        let head = c.name("mod").map_or(start, |m| m.start());
+        if !prev_word(t, head).is_some_and(|(w, _)| w.eq_ignore_ascii_case("the")) {
+            return;
+        }
+        let k: i16 = match d.as_str().to_ascii_lowercase().as_str() {
+            "twenties" => 2,
+            "thirties" => 3,
+            "forties" => 4,
+            "fifties" => 5,
+            "sixties" => 6,
+            "seventies" => 7,
+            "eighties" => 8,
+            "nineties" => 9,
+            s => match s.parse::<i16>() {
+                Ok(v) => v / 10,
+                Err(_) => return,
+            },
+        };
+        Timex::Decade(Some(if k >= 2 { 190 + k } else { 200 + k }))
+    } else if let Some(ym) = c.name("y") {
+        let Ok(y) = ym.as_str().parse::<i16>() else {
+            return;
+        };
+        let mut value = Timex::Year(Some(y));
+        if let Some(yy) = c.name("yy") {
+            let two: i16 = yy.as_str().parse().unwrap_or(-1);
+            let end_year = y - y % 100 + two;
+            let sep_ok = c.name("yys").is_some_and(|s| s.as_str() != "-" || two != 0);
+            if two >= 0 && end_year > y && end_year - y <= 10 && sep_ok {
+                value = Timex::Range(
+                    Box::new(Timex::Year(Some(y))),
+                    Box::new(Timex::Year(Some(end_year))),
+                );
+            } else {
+                end = ym.end();
+            }
+        }
+        if year_is_quantity(t, ym.start(), end) {
+            return;
+        }
+        value
+    } else {
+        return;
+    };
+    let raw = match raw {
+        Timex::Range(a, b) => Raw::Range(Box::new(Raw::Abs(*a)), Box::new(Raw::Abs(*b))),
+        v => Raw::Abs(v),
+    };
+    out.push(Cand { start, end, raw });
+}
+
+fn on_apos_decade(t: &str, c: &Captures, out: &mut Vec<Cand>) {
+    let (Some(all), Some(d)) = (c.get(0), c.name("d")) else {
+        return;
+    };
+    if prev_char(t, all.start()).is_some_and(char::is_alphanumeric) {
+        return;
+    }
+    let Ok(k) = d.as_str().parse::<i16>() else {
+        return;
+    };
+    let k = k / 10;
+    let dec = if k >= 2 { 190 + k } else { 200 + k };
+    out.push(Cand {
+        start: all.start(),
+        end: all.end(),
+        raw: Raw::Abs(Timex::Decade(Some(dec))),
+    });
+}
+
+fn on_relative(t: &str, c: &Captures, out: &mut Vec<Cand>) {
+    let Some(all) = c.get(0) else { return };
+    let (start, end) = (all.start(), all.end());
+    let prev = prev_word(t, start).map(|(w, _)| w.to_ascii_lowercase());
+    let prev = prev.as_deref();
+    let raw = if let (Some(rel), Some(unit)) = (c.name("rel"), c.name("unit")) {
+        let rel = rel.as_str().to_ascii_lowercase();
+        let k = match rel.as_str() {
+            "last" => -1,
+            "next" => 1,
+            _ => 0,
+        };
+        let unit = unit.as_str().to_ascii_lowercase();
+        // `the last year` / `over the next month` are durations.
+        if prev == Some("the") && k != 0 && unit != "century" {
+            return;
+        }
+        match unit.as_str() {
+            "year" => Raw::RelYear(k),
+            "month" => Raw::RelMonth(k),
+            "week" => Raw::RelWeek(k),
+            "weekend" => Raw::RelWeekend(k),
+            "century" => Raw::RelCentury(k),
+            s => match Season::from_word(s) {
+                Some(season) => Raw::RelSeason(k, season),
+                None => return,
+            },
+        }
+    } else if let (Some(ana), Some(unit)) = (c.name("ana"), c.name("aunit")) {
+        if !matches!(prev, Some("the" | "that")) {
+            return;
+        }
+        let k = match ana.as_str().to_ascii_lowercase().as_str() {
+            "same" => 0,
+            "following" => 1,
+            _ => -1,
+        };
+        let Some(u) = unit_of(unit.as_str()) else {
+            return;
+        };
+        Raw::Same(u, k)
+    } else if c.name("that").is_some() {
+        Raw::Same(Unit::Year, 0)
+    } else if let (Some(n), Some(unit), Some(dir)) = (c.name("n"), c.name("nunit"), c.name("dir")) {
+        let (Some(n), Some(u)) = (number_value(n.as_str()), unit_of(unit.as_str())) else {
+            return;
+        };
+        match dir.as_str().to_ascii_lowercase().as_str() {
+            "ago" => Raw::Ago(n, u),
+            "later" => Raw::Later(n, u),
+            _ => Raw::Later(-n, u),
+        }
+    } else if let Some(w) = c.name("dayw") {
+        let w = w.as_str().to_ascii_lowercase();
+        if prev == Some("of") {
+            return;
+        }
+        match w.as_str() {
+            "yesterday" => Raw::RelDay(-1),
+            "tomorrow" => Raw::RelDay(1),
+            _ => {
+                if !today_is_date(t, end, prev) {
+                    return;
+                }
+                Raw::RelDay(0)
+            }
+        }
+    } else {
+        return;
+    };
+    out.push(Cand { start, end, raw });
+}
+
+/// `today` as the date of the news (`announced today`, `today at 7 pm`), not
+/// the generic present (`Today, Kazakhstan produces …`, `today's world`).
+fn today_is_date(t: &str, end: usize, prev: Option<&str>) -> bool {
+    #[rustfmt::skip]
+    const VERBS: &[&str] = &[
+        "earlier", "later", "announced", "announces", "opens", "opened", "starts", "started",
+        "begins", "began", "premieres", "premiered", "launches", "launched", "closes", "closed",
+        "ends", "ended", "released", "unveiled", "said", "says", "told", "revealed", "reported",
+        "held", "open", "start", "begin", "premiere", "launch", "close", "end", "kicks", "kicked",
+        "published", "signed", "confirmed", "issued",
+    ];
+    if matches!(next_char(t, end), Some('\'' | '’')) {
+        return false;
+    }
+    if prev.is_some_and(|w| in_list(w, VERBS)) || prev == Some("off") {
+        return true;
+    }
+    match next_word(t, end) {
+        Some(w) if in_list(w, &["morning", "afternoon", "evening", "night"]) => true,
+        Some("at") => {
+            next_word(t, end + 3).is_some_and(|w| w.starts_with(|c: char| c.is_ascii_digit()))
+        }
+        _ => {
+            // `today (Feb. 7)` / `today, Monday,`.
+            let tail = t.get(end..).unwrap_or("");
+            let tail = tail.trim_start_matches([' ', ',', '(']);
+            weekday_num(tail.get(..3).unwrap_or("")).is_some()
+                && tail
+                    .get(..6)
+                    .is_some_and(|s| s.to_ascii_lowercase().contains("day"))
+        }
+    }
+}
+
+fn on_weekday(t: &str, c: &Captures, out: &mut Vec<Cand>) {
+    let (Some(all), Some(w)) = (c.get(0), c.name("wd")) else {
+        return;
+    };
+    if !starts_upper(w.as_str()) {
+        return;
+    }
+    let Some(n) = weekday_num(w.as_str()) else {
+        return;
+    };
+    let k = match c
+        .name("rel")
+        .map(|r| r.as_str().to_ascii_lowercase())
+        .as_deref()
+    {
+        Some("last") => -1,
+        Some("next") => 1,
+        Some(_) => 2,
+        None => {
+            if !bare_name_is_date(t, w.start(), w.end(), false) {
+                return;
+            }
+            0
+        }
+    };
+    out.push(Cand {
+        start: all.start(),
+        end: all.end(),
+        raw: Raw::Weekday(k, n),
+    });
+}
+
+fn on_season_year(c: &Captures, out: &mut Vec<Cand>) {
+    let (Some(all), Some(s)) = (c.get(0), c.name("s")) else {
+        return;
+    };
+    let (Some(season), Some(y)) = (Season::from_word(s.as_str()), num::<i16>(c, "y")) else {
+        return;
+    };
+    out.push(Cand {
+        start: all.start(),
+        end: all.end(),
+        raw: Raw::Abs(Timex::Season(Some(y), season)),
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+    use proptest::prelude::*;
+
+    fn spans(text: &str, anchor: Option<Date>) -> Vec<(String, String)> {
+        DateFinder::new()
+            .find(text, anchor)
+            .into_iter()
+            .map(|m| (text[m.start..m.end].to_string(), m.value))
+            .collect()
+    }
+
+    fn one(text: &str, anchor: Option<Date>) -> (String, String) {
+        let v = spans(text, anchor);
+        assert_eq!(v.len(), 1, "{text}: {v:?}");
+        v[0].clone()
+    }
+
+    #[test]
+    fn timex_display() {
+        assert_eq!(
+            Timex::Day(None, Some(1), Some(14)).to_string(),
+            "XXXX-01-14"
+        );
+        assert_eq!(Timex::Decade(Some(193)).to_string(), "193X");
+        assert_eq!(Timex::Century(Some(17)).to_string(), "17XX");
+        assert_eq!(Timex::Week(Some((2026, 6))).to_string(), "2026-W06");
+        assert_eq!(Timex::Weekday(7).to_string(), "XXXX-WXX-7");
+        assert_eq!(
+            Timex::Range(
+                Box::new(Timex::Decade(Some(201))),
+                Box::new(Timex::PresentRef)
+            )
+            .to_string(),
+            "201X/PRESENT_REF"
+        );
+    }
+
+    #[test]
+    fn anchored_relatives() {
+        let a = Some(date(2026, 2, 7));
+        assert_eq!(one("It opened last year.", a).1, "2025");
+        assert_eq!(one("It opens this week.", a).1, "2026-W06");
+        assert_eq!(one("It opens next month.", a).1, "2026-03");
+        assert_eq!(one("It happened 30 years ago.", a).1, "1996");
+        assert_eq!(one("It opened on Sunday.", a).1, "2026-02-01");
+        assert_eq!(one("It opened on Saturday.", a).1, "2026-02-07");
+        assert_eq!(one("a story from the last century", a).1, "19XX");
+    }
+
+    #[test]
+    fn unanchored_relatives_keep_x() {
+        assert_eq!(one("It opened last year.", None).1, "XXXX");
+        assert_eq!(one("It opened on Sunday.", None).1, "XXXX-WXX-7");
+        assert_eq!(one("It opens Jan. 14.", None).1, "XXXX-01-14");
+    }
+
+    #[test]
+    fn anaphora_follows_previous_year() {
+        let v = spans("It won in 2008, and in the same year it toured.", None);
+        assert_eq!(v[1], ("same year".into(), "2008".into()));
+        let v = spans("It opened on June 5, 2020. Two days later it closed.", None);
+        assert_eq!(v[1], ("Two days later".into(), "2020-06-07".into()));
+        assert!(spans("Two days later it closed.", None).is_empty());
+    }
+
+    #[test]
+    fn leap_years_and_invalid_days() {
+        assert_eq!(one("on February 29, 2024", None).1, "2024-02-29");
+        assert!(spans("on February 29, 2025", None)
+            .iter()
+            .all(|(_, v)| !v.contains("02-29")));
+        assert_eq!(one("on 29.02.2024", None).1, "2024-02-29");
+    }
+
+    #[test]
+    fn dateline_forms() {
+        let f = DateFinder::new();
+        let text = "• KZT/USD = 0.00202 0%\n07 February 2026\n\nTitle here\n";
+        let (m, d) = f.dateline(text).expect("dateline");
+        assert_eq!(&text[m.start..m.end], "07 February 2026");
+        assert_eq!(d, date(2026, 2, 7));
+        let text = "Title\nPublished: Feb. 7, 2026 10:32\nBody text.";
+        let (m, _) = f.dateline(text).expect("dateline");
+        assert_eq!(&text[m.start..m.end], "Feb. 7, 2026");
+        assert!(f
+            .dateline("Title\nLast update: April 19, 2024\nBody")
+            .is_none());
+        assert!(f
+            .dateline("Title\nIt opened on Feb. 7, 2026 in Almaty.\n")
+            .is_none());
+        let (_, d) = f.dateline("date 2025-06-16\nTitle").expect("dateline");
+        assert_eq!(d, date(2025, 6, 16));
+    }
+
+    #[test]
+    fn huge_inputs_are_fast() {
+        let f = DateFinder::new();
+        let digits = "7".repeat(1_000_000);
+        assert!(f.find(&digits, None).is_empty());
+        let words = "June 11-15 May 2024 in 1939 last year ".repeat(5_000);
+        let t = std::time::Instant::now();
+        let n = f.find(&words, Some(date(2026, 2, 7))).len();
+        assert!(n >= 15_000, "{n}");
+        assert!(t.elapsed().as_secs() < 20);
+        let spaces = format!("June{}14", " ".repeat(1_000_000));
+        assert!(f.find(&spaces, None).iter().all(|m| m.end - m.start < 20));
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn never_panics_and_spans_are_sane(s in "\\PC{0,200}", y in 1i16..9999, m in 1i8..=12, d in 1i8..=28) {
+            let f = DateFinder::new();
+            let anchor = Date::new(y, m, d).ok();
+            let ms = f.find(&s, anchor);
+            let mut last = 0;
+            for m in &ms {
+                prop_assert!(m.start >= last && m.start < m.end && m.end <= s.len());
+                prop_assert!(s.is_char_boundary(m.start) && s.is_char_boundary(m.end));
+                prop_assert!(!m.value.is_empty());
+                last = m.end;
+            }
+            let _ = f.dateline(&s);
+        }
+
+        #[test]
+        fn date_like_soup_never_panics(s in "([0-9]{1,5}|June|May|Sunday|last|year|years|ago|the|1930s|'90s|century|[-–./, ]|between|and|to|present|today|\n){0,40}") {
+            let f = DateFinder::new();
+            let ms = f.find(&s, Some(date(2026, 2, 7)));
+            for w in ms.windows(2) {
+                prop_assert!(w[0].end <= w[1].start);
+            }
+            let _ = f.dateline(&s);
+        }
+    }
+}

@@ -1,0 +1,2295 @@
+//! Stage 3b, match by pattern: the rules that find films, people, awards
+//! and festivals no gazetteer lists.
+//!
+//! Takes clean text and its [`Token`] stream; gives [`Candidate`]s in clean
+//! coordinates, each naming the rule that produced it (`pattern:role-cue`,
+//! `pattern:quoted-title`, …). Rules read context, not lists of names:
+//! role words before a name (`director X Y`, `directed by X Y`), speech
+//! verbs, speaker labels (`Yulia:`), appositions (`X, a cinematographer`),
+//! name shape (given names and surname endings of the region, from the
+//! lexicons), quoted titles after film cues, `Title (1998)`, `Title by
+//! Person`, `Title (Country)`, `Best …`, `… Award`, `… Film Festival`.
+//! Candidates may overlap; the resolver picks one per byte. Every rule
+//! runs in time linear in the number of tokens.
+
+use crate::gazetteer::Lexicons;
+use crate::span::{Candidate, CleanSpan, EntityType, Source};
+use crate::tokens::{Kind, Token};
+use regex::Regex;
+use std::collections::HashSet;
+
+/// Priority of a rule with a strong context cue.
+pub const P_CUE: i32 = 30;
+/// Priority of a weak rule (shape only).
+pub const P_SHAPE: i32 = 10;
+
+const FUNCTION_WORDS: &[&str] = &[
+    "of", "the", "a", "an", "in", "on", "at", "to", "for", "and", "with", "from", "de", "la", "le",
+    "du", "des", "del", "di", "da", "upon", "into", "over", "under", "without", "about", "after",
+    "before", "is", "are", "or",
+];
+
+const LEAD_TRIM: &[&str] = &[
+    "His",
+    "Her",
+    "Their",
+    "Its",
+    "Our",
+    "My",
+    "Your",
+    "This",
+    "That",
+    "These",
+    "Those",
+    "In",
+    "On",
+    "At",
+    "For",
+    "With",
+    "From",
+    "By",
+    "After",
+    "Before",
+    "During",
+    "Including",
+    "Also",
+    "And",
+    "But",
+    "Or",
+    "As",
+    "While",
+    "Then",
+    "Now",
+    "Since",
+    "Until",
+    "Both",
+    "Even",
+    "Only",
+    "Among",
+    "Between",
+    "Like",
+    "Unlike",
+    "Another",
+    "Other",
+    "Every",
+    "Each",
+    "Some",
+    "Many",
+    "Several",
+    "All",
+    "Films",
+    "Film",
+    "Movie",
+    "Movies",
+    "Documentary",
+    "Feature",
+    "Highlights",
+    "Director",
+    "Directors",
+    "Winner",
+    "Winners",
+    "Annual",
+    "Wins",
+    "Won",
+    "A",
+    "An",
+    "Seventh",
+    "First",
+    "Second",
+    "Third",
+    "Fourth",
+    "Fifth",
+    "Sixth",
+    "Eighth",
+    "Ninth",
+    "Tenth",
+    "Eleventh",
+    "Twelfth",
+    "Next",
+    "Last",
+];
+
+const NOT_NAME: &[&str] = &[
+    "The",
+    "A",
+    "An",
+    "This",
+    "That",
+    "These",
+    "Those",
+    "He",
+    "She",
+    "It",
+    "They",
+    "We",
+    "I",
+    "You",
+    "His",
+    "Her",
+    "Their",
+    "Its",
+    "Our",
+    "My",
+    "Your",
+    "In",
+    "On",
+    "At",
+    "For",
+    "With",
+    "From",
+    "By",
+    "After",
+    "Before",
+    "During",
+    "And",
+    "But",
+    "Or",
+    "As",
+    "When",
+    "While",
+    "If",
+    "Mr",
+    "Mrs",
+    "Ms",
+    "Dr",
+    "Film",
+    "Films",
+    "Festival",
+    "Award",
+    "Awards",
+    "Prize",
+    "Best",
+    "Cinema",
+    "Studio",
+    "Studios",
+    "University",
+    "Institute",
+    "Ministry",
+    "Minister",
+    "President",
+    "Republic",
+    "Museum",
+    "Theatre",
+    "Theater",
+    "Academy",
+    "Center",
+    "Centre",
+    "Foundation",
+    "Union",
+    "Party",
+    "Group",
+    "Company",
+    "Media",
+    "News",
+    "Times",
+    "International",
+    "National",
+    "State",
+    "Central",
+    "Asia",
+    "North",
+    "South",
+    "East",
+    "West",
+    "Soviet",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "God",
+    "Street",
+    "Avenue",
+    "Square",
+    "Lake",
+    "River",
+    "Mountains",
+    "Sea",
+    "Road",
+    "Kazakh",
+    "Kyrgyz",
+    "Uzbek",
+    "Tajik",
+    "Turkmen",
+    "Russian",
+    "Chinese",
+    "American",
+    "European",
+    "Asian",
+    "Eurasian",
+    "Western",
+    "Eastern",
+    "Hollywood",
+    "TV",
+    "Series",
+    "Documentary",
+    "Animation",
+    "Production",
+    "Productions",
+    "Pictures",
+    "Entertainment",
+    "Project",
+    "Lab",
+    "Camp",
+    "Program",
+    "Programme",
+    "Competition",
+    "Section",
+    "Jury",
+    "Grand",
+    "Prix",
+    "Oscar",
+    "Oscars",
+    "Golden",
+    "Silver",
+    "Bronze",
+    "Honorary",
+    "Mention",
+    "Audience",
+    "Special",
+    "Director",
+    "Producer",
+    "Actor",
+    "Actress",
+    "Here",
+    "There",
+    "Today",
+    "Yesterday",
+    "Tomorrow",
+    "Now",
+    "Yes",
+    "No",
+    "Not",
+    "All",
+    "Some",
+    "Many",
+    "Most",
+    "Every",
+    "Each",
+    "One",
+    "Two",
+    "Three",
+    "Also",
+    "Still",
+    "However",
+    "Although",
+    "Though",
+    "Meanwhile",
+    "Notably",
+    "Ultimately",
+    "Absolutely",
+    "Thanks",
+    "Please",
+    "What",
+    "Why",
+    "How",
+    "Where",
+    "Who",
+    "Which",
+    "Prime",
+    "King",
+    "Queen",
+    "Prince",
+    "Princess",
+    "Saint",
+    "St",
+    "Day",
+    "Night",
+    "Week",
+    "Year",
+    "Month",
+    "Cinematography",
+    "Score",
+    "Song",
+    "Picture",
+    "Screenplay",
+    "Short",
+    "Feature",
+    "Full",
+    "Chapter",
+    "Part",
+    "Volume",
+    "Season",
+    "Episode",
+    "Internet",
+    "Online",
+    "Digital",
+    "Global",
+    "World",
+    "Kazakhstan",
+    "Kyrgyzstan",
+    "Uzbekistan",
+    "Tajikistan",
+    "Turkmenistan",
+    "Russia",
+    "China",
+    "Soviet-era",
+    "Post",
+    "Space",
+    "Sign",
+    "Get",
+    "Read",
+    "Watch",
+    "See",
+    "Source",
+    "Photo",
+    "Image",
+    "Video",
+    "Trailer",
+    "Tickets",
+    "Box",
+    "Office",
+    "Culture",
+    "Sports",
+    "Ministry",
+    "Council",
+    "Committee",
+    "Association",
+    "Guild",
+    "Society",
+    "Club",
+    "Agency",
+    "Bank",
+    "Fund",
+    "Corp",
+    "Inc",
+    "Ltd",
+    "LLC",
+    "Studio’s",
+];
+
+const FILM_CUES: &[&str] = &[
+    "film",
+    "films",
+    "movie",
+    "movies",
+    "documentary",
+    "documentaries",
+    "feature",
+    "short",
+    "drama",
+    "comedy",
+    "thriller",
+    "picture",
+    "cartoon",
+    "animation",
+    "series",
+    "biopic",
+    "epic",
+    "melodrama",
+    "titled",
+    "entitled",
+    "named",
+    "called",
+    "debut",
+    "docudrama",
+    "miniseries",
+    "horror",
+    "western",
+    "sequel",
+    "remake",
+    "adaptation",
+];
+
+const FILMISH: &[&str] = &[
+    "film",
+    "films",
+    "movie",
+    "movies",
+    "documentary",
+    "picture",
+    "cinema",
+    "festival",
+    "premiere",
+    "premiered",
+    "screening",
+    "screened",
+    "director",
+    "directed",
+    "starring",
+    "shot",
+    "filmed",
+    "category",
+    "award",
+    "prize",
+    "nominated",
+    "won",
+    "winner",
+];
+
+const SPEECH: &[&str] = &[
+    "said",
+    "says",
+    "told",
+    "added",
+    "explained",
+    "noted",
+    "recalled",
+    "stated",
+    "admitted",
+    "stressed",
+    "emphasized",
+    "emphasised",
+    "believes",
+    "thinks",
+    "writes",
+    "wrote",
+    "asked",
+    "answered",
+    "replied",
+    "commented",
+    "shared",
+    "continued",
+    "concluded",
+    "recalls",
+    "remembers",
+];
+
+const STRONG_BY: &[&str] = &[
+    "directed",
+    "produced",
+    "written",
+    "shot",
+    "filmed",
+    "played",
+    "portrayed",
+    "voiced",
+    "edited",
+    "scored",
+    "composed",
+    "narrated",
+    "hosted",
+    "presented",
+    "co-directed",
+    "co-written",
+    "photographed",
+    "created",
+];
+
+const STARRING: &[&str] = &[
+    "starring",
+    "featuring",
+    "cast",
+    "stars",
+    "co-starring",
+    "starred",
+];
+
+const LIFE_NOUNS: &[&str] = &[
+    "birth",
+    "death",
+    "life",
+    "son",
+    "daughter",
+    "wife",
+    "husband",
+    "mother",
+    "father",
+    "family",
+    "character",
+    "films",
+    "work",
+    "works",
+    "debut",
+    "career",
+    "role",
+    "birthday",
+    "anniversary",
+    "legacy",
+    "biography",
+    "funeral",
+    "memory",
+    "poems",
+    "poetry",
+    "novel",
+    "novels",
+    "books",
+    "direction",
+    "directorial",
+    "script",
+    "camera",
+    "lens",
+    "heroine",
+    "hero",
+    "brother",
+    "sister",
+    "grandfather",
+    "grandmother",
+    "parents",
+];
+
+const AWARD_HEADS: &[&str] = &[
+    "Award",
+    "Prize",
+    "Mention",
+    "Recognition",
+    "Medal",
+    "Trophy",
+    "Diploma",
+    "Statuette",
+    "Globe",
+    "Lion",
+    "Bear",
+    "Leopard",
+    "Palm",
+    "Shell",
+    "Tulip",
+    "Pheasant",
+];
+
+const GENERIC_AWARD_WORDS: &[&str] = &[
+    "International",
+    "Special",
+    "Top",
+    "Main",
+    "Big",
+    "First",
+    "National",
+    "Major",
+    "Annual",
+    "Film",
+    "The",
+    "A",
+    "An",
+    "Prestigious",
+    "Wins",
+    "Won",
+    "Receives",
+    "Received",
+    "New",
+    "Honorary",
+    "Awards",
+];
+
+const GENERIC_FESTIVAL_WORDS: &[&str] = &[
+    "International",
+    "Film",
+    "Festival",
+    "Short",
+    "Documentary",
+    "Animation",
+    "Animated",
+    "Movie",
+    "Cinema",
+    "Awards",
+    "Week",
+    "Market",
+    "Forum",
+    "The",
+    "Annual",
+    "National",
+    "Screen",
+    "Media",
+    "Children's",
+    "Children’s",
+    "Youth",
+    "Student",
+    "Independent",
+    "Online",
+    "New",
+    "World",
+];
+
+const FESTIVAL_HEADS: &[&str] = &[
+    "Festival",
+    "Awards",
+    "Week",
+    "Market",
+    "Forum",
+    "Biennale",
+    "Berlinale",
+    "Fest",
+];
+
+const ORDINAL_WORDS: &[&str] = &[
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+    "eleventh",
+    "twelfth",
+    "thirteenth",
+    "fourteenth",
+    "fifteenth",
+    "twentieth",
+    "thirtieth",
+    "annual",
+];
+
+/// The compiled rules. Build once, share across threads.
+#[derive(Debug)]
+pub struct Patterns {
+    given: HashSet<String>,
+    suffixes: Vec<String>,
+    weak_suffixes: Vec<String>,
+    particles: HashSet<String>,
+    roles: HashSet<String>,
+    function: HashSet<&'static str>,
+    lead_trim: HashSet<&'static str>,
+    not_name: HashSet<&'static str>,
+    quote: Regex,
+    year_paren: Regex,
+}
+
+fn set(words: &[&'static str]) -> HashSet<&'static str> {
+    words.iter().copied().collect()
+}
+
+fn is_cap(w: &str) -> bool {
+    w.chars().next().is_some_and(char::is_uppercase)
+}
+
+fn is_lower_word(w: &str) -> bool {
+    w.chars().next().is_some_and(char::is_lowercase)
+}
+
+fn is_all_caps(w: &str) -> bool {
+    w.chars().filter(|c| c.is_alphabetic()).count() >= 2 && !w.chars().any(char::is_lowercase)
+}
+
+/// `Satayev’s` → `Satayev` (the possessive is outside every span).
+fn possessive_len(w: &str) -> usize {
+    for p in ["'s", "’s", "'", "’"] {
+        if let Some(stem) = w.strip_suffix(p) {
+            if !stem.is_empty() && (p.len() > 1 || stem.ends_with('s')) {
+                return stem.len();
+            }
+        }
+    }
+    w.len()
+}
+
+impl Patterns {
+    pub fn new(lex: &Lexicons) -> Self {
+        let mut suffixes = Vec::new();
+        let mut weak_suffixes = Vec::new();
+        for s in lex.get("surname-suffixes") {
+            let s = s
+                .split_whitespace()
+                .next()
+                .unwrap_or_default()
+                .trim_start_matches('-')
+                .to_lowercase();
+            if s.len() < 2 {
+                continue;
+            }
+            // Two-letter endings (-in, -an, -yan…) are too common in ordinary
+            // words to count alone.
+            if s.chars().count() <= 2 {
+                weak_suffixes.push(s);
+            } else {
+                suffixes.push(s);
+            }
+        }
+        let roles = lex
+            .get("role-words")
+            .iter()
+            .filter_map(|r| r.split_whitespace().last())
+            .map(str::to_lowercase)
+            .collect();
+        Self {
+            given: lex.get("given-names").iter().map(|s| s.trim().to_string()).collect(),
+            suffixes,
+            weak_suffixes,
+            particles: lex.get("person-particles").iter().map(|s| s.trim().to_lowercase()).collect(),
+            roles,
+            function: set(FUNCTION_WORDS),
+            lead_trim: set(LEAD_TRIM),
+            not_name: set(NOT_NAME),
+            quote: Regex::new(
+                r#"[“«]([^“”«»„"\n]{1,160}?)[”»"]|„([^“”„"\n]{1,160}?)[“”]|"([^"“”\n]{1,160}?)["”]|‘([^‘’\n]{1,120}?)’(?:[^\p{L}]|$)"#,
+            )
+            .unwrap_or_else(|e| panic!("quote regex: {e}")),
+            year_paren: Regex::new(r"^\((1[89]\d\d|20\d\d)(?:\s+(?:film|movie|documentary|TV series|series))?\)$")
+                .unwrap_or_else(|e| panic!("year regex: {e}")),
+        }
+    }
+
+    /// True when `w` is a given name in the lexicon.
+    pub fn is_given(&self, w: &str) -> bool {
+        self.given.contains(w)
+    }
+
+    /// True when `w` ends like a surname of the region (`-ov`, `-eva`,
+    /// `-bekov`, `-kyzy`, …).
+    pub fn has_surname_suffix(&self, w: &str) -> bool {
+        if w.chars().count() < 4 || !is_cap(w) {
+            return false;
+        }
+        let lw = w.to_lowercase();
+        self.suffixes
+            .iter()
+            .any(|s| lw.ends_with(s.as_str()) && lw.len() > s.len() + 1)
+    }
+
+    fn has_weak_suffix(&self, w: &str) -> bool {
+        let lw = w.to_lowercase();
+        self.weak_suffixes
+            .iter()
+            .any(|s| lw.ends_with(s.as_str()) && lw.len() > s.len() + 2)
+    }
+
+    fn is_role(&self, w: &str) -> bool {
+        if w.is_ascii() {
+            let mut buf = [0u8; 32];
+            if w.len() > buf.len() {
+                return false;
+            }
+            let b = &mut buf[..w.len()];
+            b.copy_from_slice(w.as_bytes());
+            b.make_ascii_lowercase();
+            std::str::from_utf8(b).is_ok_and(|l| self.roles.contains(l))
+        } else {
+            self.roles.contains(&w.to_lowercase())
+        }
+    }
+
+    /// Runs every rule over one document.
+    pub fn find_into(&self, text: &str, toks: &[Token], out: &mut Vec<Candidate>) {
+        let cx = Cx {
+            p: self,
+            text,
+            toks,
+        };
+        cx.persons(out);
+        cx.quoted(out);
+        cx.films(out);
+        cx.awards_and_festivals(out);
+    }
+}
+
+struct Cx<'a> {
+    p: &'a Patterns,
+    text: &'a str,
+    toks: &'a [Token],
+}
+
+fn cand(start: usize, end: usize, ty: EntityType, rule: &'static str, priority: i32) -> Candidate {
+    Candidate::new(
+        CleanSpan::new(start, end),
+        ty,
+        Source::Pattern(rule),
+        priority,
+    )
+}
+
+impl<'a> Cx<'a> {
+    fn w(&self, i: usize) -> &'a str {
+        self.toks.get(i).map_or("", |t| t.text(self.text))
+    }
+
+    fn is_word(&self, i: usize) -> bool {
+        self.toks.get(i).is_some_and(|t| t.kind == Kind::Word)
+    }
+
+    fn lower_is(&self, i: usize, words: &[&str]) -> bool {
+        let w = self.w(i);
+        words.iter().any(|x| x.eq_ignore_ascii_case(w))
+    }
+
+    /// Sentence-initial: first on its line or after `.`, `!`, `?`, `:` or an
+    /// opening quote.
+    fn sentence_initial(&self, i: usize) -> bool {
+        let Some(t) = self.toks.get(i) else {
+            return false;
+        };
+        if t.line_start || i == 0 {
+            return true;
+        }
+        matches!(
+            self.w(i - 1),
+            "." | "!" | "?" | "“" | "\"" | "«" | "…" | "-" | "–" | "—"
+        )
+    }
+
+    /// A line in title case (a headline): most of its longer words are
+    /// capitalized and it has no final period.
+    fn headline_line(&self, i: usize) -> bool {
+        let mut s = i;
+        while s > 0 && !self.toks[s].line_start {
+            s -= 1;
+        }
+        let mut caps = 0;
+        let mut long = 0;
+        let mut j = s;
+        while j < self.toks.len() && (j == s || !self.toks[j].line_start) {
+            let w = self.w(j);
+            if self.is_word(j) && w.chars().count() >= 4 {
+                long += 1;
+                if is_cap(w) {
+                    caps += 1;
+                }
+            }
+            j += 1;
+            if j - s > 40 {
+                return false;
+            }
+        }
+        let last = self.w(j.saturating_sub(1));
+        long >= 3 && caps * 10 >= long * 7 && last != "."
+    }
+
+    /// A name token: capitalized, not a stop word, not all caps (unless
+    /// short initials like `J.`).
+    fn name_token(&self, i: usize) -> bool {
+        let Some(t) = self.toks.get(i) else {
+            return false;
+        };
+        if t.kind != Kind::Word {
+            return false;
+        }
+        let w = &self.text[t.start..t.start + possessive_len(t.text(self.text))];
+        is_cap(w)
+            && !self.p.not_name.contains(w)
+            && !is_all_caps(w)
+            && !w.chars().any(|c| c.is_ascii_digit())
+            && w.chars().count() >= 2
+    }
+
+    fn particle(&self, i: usize) -> bool {
+        self.is_word(i) && self.p.particles.contains(&self.w(i).to_lowercase())
+    }
+
+    /// The name phrase starting at token `i`: up to four name tokens
+    /// (particles such as `uulu` may follow). Returns the index past its
+    /// last token and the byte end (possessive cut off).
+    fn name_at(&self, i: usize) -> Option<(usize, usize)> {
+        if !self.name_token(i) {
+            return None;
+        }
+        let mut j = i;
+        let mut n = 0;
+        while n < 4 && self.name_token(j) && (j == i || self.adjacent(j)) {
+            let w = self.w(j);
+            j += 1;
+            n += 1;
+            if possessive_len(w) < w.len() {
+                break;
+            }
+        }
+        while self.particle(j)
+            && self.adjacent(j)
+            && possessive_len(self.w(j - 1)) == self.w(j - 1).len()
+        {
+            j += 1;
+        }
+        let last = self.toks.get(j - 1)?;
+        let end = last.start + possessive_len(last.text(self.text));
+        Some((j, end))
+    }
+
+    /// Token `j` follows token `j-1` with only spaces between (same line).
+    fn adjacent(&self, j: usize) -> bool {
+        self.toks
+            .get(j)
+            .is_some_and(|t| t.space_before && !t.line_start)
+    }
+
+    fn evidence(&self, i: usize, j: usize) -> bool {
+        let first = self.w(i);
+        let last = self.w(j - 1);
+        let last = &last[..possessive_len(last)];
+        self.p.is_given(first)
+            || (j - i >= 2 && self.p.is_given(self.w(i + 1)) && !self.sentence_initial(i))
+            || self.p.has_surname_suffix(last)
+            || (j - i >= 2 && self.p.has_weak_suffix(last) && self.p.is_given(first))
+    }
+
+    // ----- persons -------------------------------------------------------
+
+    fn persons(&self, out: &mut Vec<Candidate>) {
+        let n = self.toks.len();
+        let mut i = 0;
+        while i < n {
+            let w = self.w(i);
+            let lw_is = |words: &[&str]| self.lower_is(i, words);
+            // `directed by X`, `starring X and Y`, `said X`.
+            if w == "by" || w == "By" {
+                let strong = i > 0 && self.lower_is(i - 1, STRONG_BY);
+                self.name_list(i + 1, strong, if strong { "by-role" } else { "by" }, out);
+            } else if lw_is(STARRING) && !self.name_token(i.wrapping_sub(1)) {
+                self.name_list(i + 1, true, "starring", out);
+            } else if lw_is(SPEECH) && is_lower_word(w) {
+                if let Some((j, end)) = self.name_at(i + 1) {
+                    out.push(cand(
+                        self.toks[i + 1].start,
+                        end,
+                        EntityType::Person,
+                        "speech",
+                        P_CUE,
+                    ));
+                    i = j;
+                    continue;
+                }
+            } else if self.p.is_role(w) && !is_all_caps(w) {
+                // `director X Y`, `the main character Gulmira`, `man, Kairat`,
+                // `a boy named Aslan`.
+                let mut k = i + 1;
+                if self.w(k) == "," && !self.name_token(i.wrapping_sub(1)) {
+                    k += 1;
+                }
+                if self.lower_is(k, &["named", "called"]) {
+                    k += 1;
+                }
+                if self.lower_is(k, &["and"]) && self.p.is_role(self.w(k + 1)) {
+                    i += 1;
+                    continue;
+                }
+                if let Some((j, end)) = self.name_at(k) {
+                    if !self.festival_or_org_follows(j) {
+                        out.push(cand(
+                            self.toks[k].start,
+                            end,
+                            EntityType::Person,
+                            "role-cue",
+                            P_CUE,
+                        ));
+                        // `directors X and Y`
+                        self.name_list_tail(j, true, "role-cue", out);
+                    }
+                    i = j;
+                    continue;
+                }
+            }
+            i += 1;
+        }
+        self.speech_before(out);
+        self.apposition(out);
+        self.speaker_labels(out);
+        self.name_shape(out);
+    }
+
+    /// A word like `Film`, `Festival`, `Studio` right after the phrase means
+    /// it names an organisation, not a person.
+    fn festival_or_org_follows(&self, j: usize) -> bool {
+        let w = self.w(j);
+        self.adjacent(j)
+            && matches!(
+                w,
+                "Film"
+                    | "Festival"
+                    | "Studio"
+                    | "Studios"
+                    | "Cinema"
+                    | "Institute"
+                    | "University"
+                    | "Awards"
+            )
+    }
+
+    /// Names at `i`, `i` after `and`/`,`: `X Y and Z W`.
+    fn name_list(&self, i: usize, strong: bool, rule: &'static str, out: &mut Vec<Candidate>) {
+        if let Some((j, end)) = self.name_at(i) {
+            if (strong || self.evidence(i, j)) && !self.festival_or_org_follows(j) {
+                let p = if strong { P_CUE } else { P_CUE - 5 };
+                out.push(cand(self.toks[i].start, end, EntityType::Person, rule, p));
+                self.name_list_tail(j, strong, rule, out);
+            }
+        }
+    }
+
+    fn name_list_tail(
+        &self,
+        mut j: usize,
+        strong: bool,
+        rule: &'static str,
+        out: &mut Vec<Candidate>,
+    ) {
+        for _ in 0..8 {
+            let sep = self.w(j);
+            let k = if sep == "and" || sep == "&" {
+                j + 1
+            } else if sep == "," && self.w(j + 1) == "and" {
+                j + 2
+            } else if sep == "," {
+                j + 1
+            } else {
+                return;
+            };
+            let Some((e, end)) = self.name_at(k) else {
+                return;
+            };
+            if !(strong && e - k >= 2 || self.evidence(k, e)) {
+                return;
+            }
+            out.push(cand(
+                self.toks[k].start,
+                end,
+                EntityType::Person,
+                rule,
+                P_CUE - 2,
+            ));
+            j = e;
+        }
+    }
+
+    /// `… Bekhozhin said`, `Satayev told`.
+    fn speech_before(&self, out: &mut Vec<Candidate>) {
+        for i in 1..self.toks.len() {
+            if !(self.lower_is(i, SPEECH) && is_lower_word(self.w(i))) {
+                continue;
+            }
+            let mut s = i;
+            while s > 0 && i - s < 4 && self.name_token(s - 1) && (s == i || self.adjacent(s)) {
+                s -= 1;
+            }
+            if s < i && self.adjacent(i) {
+                let last = self.toks[i - 1];
+                let end = last.start + possessive_len(last.text(self.text));
+                if end == last.end {
+                    out.push(cand(
+                        self.toks[s].start,
+                        end,
+                        EntityType::Person,
+                        "speech",
+                        P_CUE,
+                    ));
+                }
+            }
+        }
+    }
+
+    /// `Andrzej Bartkowiak, a cinematographer`, `Isatai, a gravedigger`,
+    /// `Magtymguly Pyragy, an 18th-century Turkmen poet`.
+    fn apposition(&self, out: &mut Vec<Candidate>) {
+        let n = self.toks.len();
+        for i in 0..n {
+            if self.w(i) != "," || i == 0 {
+                continue;
+            }
+            let art = i + 1;
+            let mut k = art;
+            if self.lower_is(art, &["a", "an", "the", "one"]) {
+                k += 1;
+                if self.w(k) == "of" && self.w(k + 1) == "the" {
+                    k += 2;
+                }
+            } else {
+                continue;
+            }
+            let mut found = false;
+            for m in k..(k + 5).min(n) {
+                if self.toks[m].kind != Kind::Word {
+                    break;
+                }
+                if self.p.is_role(self.w(m)) && is_lower_word(self.w(m)) {
+                    found = true;
+                    break;
+                }
+            }
+            if !found {
+                continue;
+            }
+            // Walk back over the name phrase before the comma.
+            let mut s = i;
+            while s > 0 && i - s < 4 && self.name_token(s - 1) && (s == i || self.adjacent(s)) {
+                s -= 1;
+            }
+            while s < i && self.p.lead_trim.contains(self.w(s)) {
+                s += 1;
+            }
+            if s < i && (i - s >= 2 || !self.sentence_initial(s) || self.evidence(s, i)) {
+                let last = self.toks[i - 1];
+                out.push(cand(
+                    self.toks[s].start,
+                    last.end,
+                    EntityType::Person,
+                    "apposition",
+                    P_CUE,
+                ));
+            }
+        }
+    }
+
+    /// Interview speaker labels: `Yulia: Many.` at a line or sentence start,
+    /// counted: a label that appears twice, or is a known given name.
+    fn speaker_labels(&self, out: &mut Vec<Candidate>) {
+        let mut seen: Vec<(usize, usize, &str)> = Vec::new();
+        for i in 0..self.toks.len() {
+            if !self.sentence_initial(i) || !self.name_token(i) {
+                continue;
+            }
+            let (j, _) = match self.name_at(i) {
+                Some(x) if x.0 - i <= 2 => x,
+                _ => continue,
+            };
+            if self.w(j) == ":" {
+                let s = self.toks[i].start;
+                let e = self.toks[j - 1].end;
+                seen.push((s, e, &self.text[s..e]));
+            }
+        }
+        for &(s, e, name) in &seen {
+            let count = seen.iter().filter(|x| x.2 == name).count();
+            if count >= 2
+                || name
+                    .split_whitespace()
+                    .next()
+                    .is_some_and(|f| self.p.is_given(f))
+            {
+                out.push(cand(s, e, EntityType::Person, "speaker-label", P_CUE));
+            }
+        }
+    }
+
+    /// Name shape alone: `Ainamkoz Emzharova`, `Polina Halenko`.
+    fn name_shape(&self, out: &mut Vec<Candidate>) {
+        let n = self.toks.len();
+        let mut i = 0;
+        while i < n {
+            if let Some((j, end)) = self.name_at(i) {
+                let tokens = j - i;
+                let strong_single = tokens == 1
+                    && self
+                        .p
+                        .has_surname_suffix(&self.w(i)[..possessive_len(self.w(i))])
+                    && !self.sentence_initial(i);
+                if (tokens >= 2 && self.evidence(i, j)) || strong_single {
+                    // `Kazakh director X`: the role rule has it; skip leading
+                    // trim words such as `Director`.
+                    out.push(cand(
+                        self.toks[i].start,
+                        end,
+                        EntityType::Person,
+                        "name-shape",
+                        P_SHAPE,
+                    ));
+                }
+                i = j;
+            } else {
+                i += 1;
+            }
+        }
+        // `X’s birth`, `Tsoi's character`: a possessive before a life noun.
+        for i in 0..n {
+            let w = self.w(i);
+            if possessive_len(w) < w.len()
+                && self.is_word(i + 1)
+                && self.lower_is(i + 1, LIFE_NOUNS)
+            {
+                let mut s = i;
+                while s > 0 && i - s < 3 && self.name_token(s - 1) && self.adjacent(s) {
+                    s -= 1;
+                }
+                if self.name_token(i) && !self.headline_line(i) {
+                    let end = self.toks[i].start + possessive_len(w);
+                    out.push(cand(
+                        self.toks[s].start,
+                        end,
+                        EntityType::Person,
+                        "possessive",
+                        P_CUE - 5,
+                    ));
+                }
+            }
+        }
+    }
+
+    // ----- films ---------------------------------------------------------
+
+    /// Quoted phrases, typed by what surrounds them.
+    fn quoted(&self, out: &mut Vec<Candidate>) {
+        for caps in self.p.quote.captures_iter(self.text) {
+            let Some(g) = (1..=4).find_map(|k| caps.get(k)) else {
+                continue;
+            };
+            let Some(whole) = caps.get(0) else { continue };
+            let inner = g.as_str();
+            let trimmed = inner
+                .trim_end_matches(['.', ',', '!', '?', ';', ':', ' '])
+                .trim_start();
+            if trimmed.is_empty() || inner.ends_with("...") || inner.ends_with('…') {
+                continue;
+            }
+            let start = g.start() + (inner.len() - inner.trim_start().len());
+            let end = start + trimmed.len();
+            let first = trimmed.chars().next().unwrap_or(' ');
+            let words = trimmed.split_whitespace().count();
+            if !(first.is_uppercase() || first.is_ascii_digit()) || words > 12 {
+                continue;
+            }
+            let before = self.words_before(whole.start(), 3);
+            let after = self.words_after(whole.end(), 2);
+            let after_is = |ws: &[&str]| {
+                after
+                    .first()
+                    .is_some_and(|a| ws.contains(&a.to_lowercase().as_str()))
+            };
+            let kind = if after_is(&[
+                "award",
+                "prize",
+                "nomination",
+                "category",
+                "title",
+                "honor",
+                "honour",
+                "diploma",
+            ]) {
+                Some((EntityType::Award, "quoted-award", P_CUE))
+            } else if after_is(&[
+                "film",
+                "movie",
+                "documentary",
+                "picture",
+                "series",
+                "short",
+                "cartoon",
+            ]) || before
+                .iter()
+                .any(|b| FILM_CUES.contains(&b.to_lowercase().as_str()))
+            {
+                Some((EntityType::Film, "quoted-title", P_CUE))
+            } else if self.line_is_only(whole.start(), whole.end()) && words <= 10 {
+                Some((EntityType::Film, "quoted-heading", P_CUE - 5))
+            } else if before.len() >= 2
+                && matches!(
+                    (
+                        before[before.len() - 2].to_lowercase().as_str(),
+                        before[before.len() - 1]
+                    ),
+                    (
+                        "sounds" | "known" | "translated" | "released" | "also",
+                        "like" | "as" | "called"
+                    )
+                )
+            {
+                Some((EntityType::Film, "quoted-alt-title", P_CUE - 5))
+            } else if words <= 5
+                && title_cased(trimmed)
+                && !inner.trim_end().ends_with([',', '!', '?'])
+                && !after_is(&["said", "says", "he", "she", "-", "–", "—"])
+                && self.sentence_has(whole.start(), FILMISH)
+            {
+                Some((EntityType::Film, "quoted-title", P_SHAPE))
+            } else {
+                None
+            };
+            if let Some((ty, rule, p)) = kind {
+                out.push(cand(start, end, ty, rule, p));
+            }
+        }
+    }
+
+    fn words_before(&self, pos: usize, n: usize) -> Vec<&'a str> {
+        let i = self.toks.partition_point(|t| t.end <= pos);
+        let mut v: Vec<&str> = (i.saturating_sub(n)..i).map(|k| self.w(k)).collect();
+        v.retain(|w| !w.is_empty());
+        v
+    }
+
+    fn words_after(&self, pos: usize, n: usize) -> Vec<&'a str> {
+        let i = self.toks.partition_point(|t| t.start < pos);
+        (i..(i + n).min(self.toks.len()))
+            .map(|k| self.w(k))
+            .collect()
+    }
+
+    fn line_is_only(&self, s: usize, e: usize) -> bool {
+        let before = &self.text[..s];
+        let line_start = before.rfind('\n').map_or(0, |p| p + 1);
+        let after = &self.text[e..];
+        let line_end = after.find('\n').map_or(self.text.len(), |p| e + p);
+        self.text[line_start..s].trim().is_empty() && self.text[e..line_end].trim().is_empty()
+    }
+
+    fn sentence_has(&self, pos: usize, words: &[&str]) -> bool {
+        let i = self.toks.partition_point(|t| t.end <= pos);
+        let mut s = i;
+        while s > 0
+            && !matches!(self.w(s - 1), "." | "!" | "?")
+            && !self.toks[s].line_start
+            && i - s < 60
+        {
+            s -= 1;
+        }
+        let mut e = i;
+        while e < self.toks.len() && !matches!(self.w(e), "." | "!" | "?") && e - i < 60 {
+            e += 1;
+            if self.toks.get(e).is_some_and(|t| t.line_start) {
+                break;
+            }
+        }
+        (s..e).any(|k| self.lower_is(k, words))
+    }
+
+    /// A title phrase ending just before token `end` (exclusive), walking
+    /// back over capitalized words, inner function words and subtitle
+    /// colons. Returns the first token of the title.
+    fn title_back(&self, end: usize, allow_colon: bool) -> Option<usize> {
+        if end == 0 {
+            return None;
+        }
+        let mut s = end;
+        let mut k = end;
+        while k > 0 {
+            let i = k - 1;
+            let w = self.w(i);
+            let t = self.toks[i];
+            if k < end && (t.line_start || self.toks[k].line_start) && k != s {
+                break;
+            }
+            if k < end && self.toks[k].line_start {
+                break;
+            }
+            if self.is_word(i)
+                && (is_cap(w) || w.chars().next().is_some_and(|c| c.is_ascii_digit()) && s == end)
+            {
+                if possessive_len(w) < w.len() && i + 1 < end && i < s {
+                    // `Omirbaev's Killer`: a possessive ends a name before
+                    // the title, unless it is the title's first word.
+                    if i > 0 && self.name_token(i - 1) && self.adjacent(i) {
+                        break;
+                    }
+                }
+                s = i;
+                k = i;
+                if t.line_start {
+                    break;
+                }
+                continue;
+            }
+            if self.is_word(i) && self.p.function.contains(w) && s < end {
+                k = i;
+                continue;
+            }
+            if allow_colon
+                && w == ":"
+                && s < end
+                && i > 0
+                && self.is_word(i - 1)
+                && is_cap(self.w(i - 1))
+            {
+                k = i;
+                continue;
+            }
+            break;
+        }
+        if s >= end {
+            return None;
+        }
+        while s < end
+            && (self.p.lead_trim.contains(self.w(s))
+                || self.w(s).chars().all(|c| c.is_ascii_digit()))
+        {
+            s += 1;
+            while s < end && !is_cap(self.w(s)) {
+                s += 1;
+            }
+        }
+        (s < end).then_some(s)
+    }
+
+    /// A title phrase starting at token `i` (capitalized words with inner
+    /// function words). Returns the index past its last token.
+    fn title_forward(&self, i: usize, headline: bool) -> Option<usize> {
+        if !self.is_word(i)
+            || !is_cap(self.w(i))
+            || self.p.lead_trim.contains(self.w(i)) && self.w(i) != "A"
+        {
+            return None;
+        }
+        let mut j = i + 1;
+        let mut end = j;
+        if possessive_len(self.w(i)) < self.w(i).len() {
+            return None;
+        }
+        while j < self.toks.len() && self.adjacent(j) {
+            let w = self.w(j);
+            if self.is_word(j)
+                && is_cap(w)
+                && !matches!(w, "Festival" | "Film" | "Awards" | "Award" | "Prize")
+            {
+                j += 1;
+                end = j;
+                if possessive_len(w) < w.len() {
+                    break;
+                }
+            } else if !headline && self.is_word(j) && self.p.function.contains(w) {
+                j += 1;
+            } else {
+                break;
+            }
+        }
+        Some(end)
+    }
+
+    fn films(&self, out: &mut Vec<Candidate>) {
+        let n = self.toks.len();
+        for i in 0..n {
+            let w = self.w(i);
+            // `Title (1998)`
+            if w == "(" {
+                let mut e = i + 1;
+                while e < n && e - i < 5 && self.w(e) != ")" {
+                    e += 1;
+                }
+                let Some(close) = self.toks.get(e) else {
+                    continue;
+                };
+                let inside = &self.text[self.toks[i].start..close.end];
+                if self.p.year_paren.is_match(inside) {
+                    if let Some(s) = self.title_back(i, true) {
+                        if self.title_ok(s, i) {
+                            out.push(cand(
+                                self.toks[s].start,
+                                self.toks[i - 1].end,
+                                EntityType::Film,
+                                "title-year",
+                                P_CUE,
+                            ));
+                        }
+                    }
+                }
+            }
+            // `Title by Person`
+            if w == "by" && i > 0 && self.is_word(i - 1) && is_cap(self.w(i - 1)) {
+                if let Some((j, _)) = self.name_at(i + 1) {
+                    if self.evidence(i + 1, j) {
+                        if let Some(s) = self.title_back(i, false) {
+                            if self.title_ok(s, i) && !self.evidence(s, i) {
+                                out.push(cand(
+                                    self.toks[s].start,
+                                    self.toks[i - 1].end,
+                                    EntityType::Film,
+                                    "title-by",
+                                    P_CUE,
+                                ));
+                            }
+                        }
+                    }
+                }
+            }
+            // `film Revenge`, `the documentary X`, `directed The Wild East`,
+            // `role in Sunflower`, `films include A, B and C`.
+            let cue = (self.lower_is(
+                i,
+                &[
+                    "film",
+                    "movie",
+                    "documentary",
+                    "feature",
+                    "drama",
+                    "comedy",
+                    "thriller",
+                    "biopic",
+                    "cartoon",
+                    "melodrama",
+                    "docudrama",
+                    "title",
+                ],
+            ) && is_lower_word(w))
+                || (w == "directed" && self.w(i + 1) != "by")
+                || (self.lower_is(i, &["in"])
+                    && i > 0
+                    && self.lower_is(i - 1, &["role", "starred", "appeared", "roles", "acted"]))
+                || (self.lower_is(i, &["of"])
+                    && i > 0
+                    && self.lower_is(
+                        i - 1,
+                        &[
+                            "premiere",
+                            "screening",
+                            "screenings",
+                            "sequel",
+                            "remake",
+                            "release",
+                            "director",
+                            "star",
+                            "producer",
+                        ],
+                    ))
+                || (self.lower_is(i, &["to"])
+                    && i > 0
+                    && self.lower_is(i - 1, &["sequel", "prequel"]));
+            if cue {
+                let headline = self.headline_line(i);
+                let mut k = i + 1;
+                // `the Spanish documentary, The Forgotten in Karaganda, had`
+                if self.w(k) == "," && is_lower_word(w) {
+                    k += 1;
+                }
+                if self.lower_is(k, &["titled", "entitled", "called", "named"]) {
+                    k += 1;
+                }
+                if !self.adjacent(k) {
+                    continue;
+                }
+                if let Some(e) = self.title_forward(k, headline) {
+                    if self.title_ok(k, e) && !self.person_like(k, e) && !self.modifier_follows(e) {
+                        out.push(cand(
+                            self.toks[k].start,
+                            self.toks[e - 1].end,
+                            EntityType::Film,
+                            "film-cue",
+                            P_CUE,
+                        ));
+                    }
+                }
+            }
+            if (self.lower_is(i, &["include", "includes", "included", "including"])
+                && i > 0
+                && self.lower_is(
+                    i - 1,
+                    &["films", "movies", "works", "credits", "documentaries"],
+                ))
+                || (w == "including" && i > 1 && self.lower_is(i - 2, &["films", "movies"]))
+            {
+                let mut k = i + 1;
+                for _ in 0..10 {
+                    let Some(e) = self.title_forward(k, false) else {
+                        break;
+                    };
+                    if self.title_ok(k, e) && !self.person_like(k, e) {
+                        out.push(cand(
+                            self.toks[k].start,
+                            self.toks[e - 1].end,
+                            EntityType::Film,
+                            "film-list",
+                            P_CUE,
+                        ));
+                    }
+                    k = match (self.w(e), self.w(e + 1)) {
+                        (",", "and") => e + 2,
+                        (",", _) | ("and", _) => e + 1,
+                        _ => break,
+                    };
+                }
+            }
+        }
+        self.title_country(out);
+        self.title_nominated(out);
+    }
+
+    /// `Qash (Run), nominated for Best Actor`: a title before a
+    /// nomination or selection, with its alternate title skipped.
+    fn title_nominated(&self, out: &mut Vec<Candidate>) {
+        for i in 1..self.toks.len() {
+            if self.w(i) != ","
+                || !self.lower_is(
+                    i + 1,
+                    &[
+                        "nominated",
+                        "shortlisted",
+                        "selected",
+                        "screened",
+                        "premiered",
+                    ],
+                )
+            {
+                continue;
+            }
+            let mut e = i;
+            if self.w(e - 1) == ")" {
+                let mut k = e - 1;
+                while k > 0 && self.w(k) != "(" && e - k < 10 {
+                    k -= 1;
+                }
+                if self.w(k) != "(" {
+                    continue;
+                }
+                e = k;
+            }
+            if let Some(s) = self.title_back(e, false) {
+                if self.title_ok(s, e) && !self.evidence(s, e) && !self.after_by(s) {
+                    out.push(cand(
+                        self.toks[s].start,
+                        self.toks[e - 1].end,
+                        EntityType::Film,
+                        "title-nominated",
+                        P_CUE - 5,
+                    ));
+                }
+            }
+        }
+    }
+
+    /// The phrase at `s` follows `by` (so it is a name list, not a title).
+    fn after_by(&self, s: usize) -> bool {
+        s > 0
+            && matches!(self.w(s - 1), "by" | "and" | "&")
+            && s > 1
+            && (self.w(s - 1) == "by" || self.w(s - 2) != ")")
+    }
+
+    /// `Kazakh movies`, `Soviet cinema`: the phrase modifies a noun.
+    fn modifier_follows(&self, e: usize) -> bool {
+        self.adjacent(e)
+            && self.lower_is(
+                e,
+                &[
+                    "film",
+                    "films",
+                    "movie",
+                    "movies",
+                    "cinema",
+                    "director",
+                    "directors",
+                    "filmmakers",
+                    "industry",
+                    "studio",
+                    "studios",
+                    "language",
+                    "people",
+                    "culture",
+                ],
+            )
+            && is_lower_word(self.w(e))
+    }
+
+    /// `Where The White Cranes Dance (Russia)` in a winners' list.
+    fn title_country(&self, out: &mut Vec<Candidate>) {
+        for i in 0..self.toks.len() {
+            if self.w(i) != "(" {
+                continue;
+            }
+            let mut e = i + 1;
+            let mut ok = true;
+            while self.toks.get(e).is_some_and(|_| self.w(e) != ")") && e - i < 8 {
+                let w = self.w(e);
+                if !(w == "/" || w == "," || self.is_word(e) && is_cap(w)) {
+                    ok = false;
+                }
+                e += 1;
+            }
+            if !ok || self.w(e) != ")" || e == i + 1 {
+                continue;
+            }
+            let country = self.w(i + 1);
+            if !COUNTRIES.contains(&country) {
+                continue;
+            }
+            if let Some(s) = self.title_back(i, false) {
+                if self.title_ok(s, i)
+                    && !self.evidence(s, i)
+                    && !self.person_like(s, i)
+                    && !self.after_by(s)
+                    && !(s..i).any(|k| self.w(k) == "and")
+                    && self.sentence_has(self.toks[i].start, FILMISH)
+                {
+                    out.push(cand(
+                        self.toks[s].start,
+                        self.toks[i - 1].end,
+                        EntityType::Film,
+                        "title-country",
+                        P_CUE - 5,
+                    ));
+                }
+            }
+        }
+    }
+
+    fn person_like(&self, s: usize, e: usize) -> bool {
+        e - s >= 2 && e - s <= 3 && self.evidence(s, e)
+    }
+
+    fn title_ok(&self, s: usize, e: usize) -> bool {
+        if s >= e || e - s > 12 {
+            return false;
+        }
+        let last = self.w(e - 1);
+        if self.p.function.contains(last) {
+            return false;
+        }
+        !(s..e).any(|k| {
+            matches!(
+                self.w(k),
+                "Festival"
+                    | "Awards"
+                    | "Award"
+                    | "Prize"
+                    | "Studio"
+                    | "Studios"
+                    | "Institute"
+                    | "University"
+                    | "Ministry"
+                    | "SSR"
+                    | "Republic"
+                    | "Union"
+                    | "Company"
+                    | "Cinemas"
+                    | "Corp"
+                    | "Inc"
+                    | "Museum"
+            )
+        })
+    }
+
+    // ----- awards and festivals -----------------------------------------
+
+    fn awards_and_festivals(&self, out: &mut Vec<Candidate>) {
+        let n = self.toks.len();
+        for i in 0..n {
+            let w = self.w(i);
+            // `Best Actor in a Leading Role`, `Best Documentary Award`.
+            if w == "Best" && self.adjacent(i + 1) && self.is_word(i + 1) && is_cap(self.w(i + 1)) {
+                let mut j = i + 1;
+                let mut end = j + 1;
+                while j < n && (j == i + 1 || self.adjacent(j)) {
+                    let x = self.w(j);
+                    if self.is_word(j)
+                        && is_cap(x)
+                        && !matches!(x, "At" | "In" | "For" | "From" | "With")
+                    {
+                        j += 1;
+                        end = j;
+                    } else if self.is_word(j)
+                        && matches!(x, "in" | "a" | "an" | "for" | "of" | "by")
+                    {
+                        j += 1;
+                    } else {
+                        break;
+                    }
+                }
+                out.push(cand(
+                    self.toks[i].start,
+                    self.toks[end - 1].end,
+                    EntityType::Award,
+                    "best",
+                    P_CUE,
+                ));
+            }
+            // `best foreign-language film Oscar`
+            if w == "best" {
+                for k in i + 1..(i + 6).min(n) {
+                    let x = self.w(k);
+                    if matches!(x, "Oscar" | "Oscars" | "BAFTA" | "Globe") {
+                        out.push(cand(
+                            self.toks[i].start,
+                            self.toks[k].end,
+                            EntityType::Award,
+                            "best-oscar",
+                            P_CUE,
+                        ));
+                        break;
+                    }
+                    if !(self.is_word(k) || x == "-") || !self.adjacent(k) {
+                        break;
+                    }
+                }
+            }
+            // `… Award`, `… Prize`, `Grand Prix`
+            if AWARD_HEADS.contains(&w) && !self.w(i + 1).starts_with('s') {
+                let s = self.cap_run_back(i);
+                let mut s = s;
+                while s < i
+                    && (GENERIC_AWARD_WORDS.contains(&self.w(s)) && self.w(s) != "Honorary"
+                        || self.is_ordinal(s))
+                {
+                    s += 1;
+                }
+                let distinctive = (s..i)
+                    .any(|k| !GENERIC_AWARD_WORDS.contains(&self.w(k)) && self.w(k) != "Best");
+                if s < i && distinctive && !self.headline_line(i) {
+                    out.push(cand(
+                        self.toks[s].start,
+                        self.toks[i].end,
+                        EntityType::Award,
+                        "award-name",
+                        P_CUE - 5,
+                    ));
+                }
+            }
+            if w == "Grand" && self.w(i + 1) == "Prix" && self.adjacent(i + 1) {
+                out.push(cand(
+                    self.toks[i].start,
+                    self.toks[i + 1].end,
+                    EntityType::Award,
+                    "award-name",
+                    P_CUE,
+                ));
+            }
+            // `… Film Festival`, `Golden Panda Awards`
+            if FESTIVAL_HEADS.contains(&w) && self.is_word(i) {
+                let s = self.cap_run_back(i);
+                let mut s = s;
+                while s < i
+                    && (matches!(self.w(s), "The" | "Annual")
+                        || self.is_ordinal(s)
+                        || self.w(s).chars().all(|c| c.is_ascii_digit()))
+                {
+                    s += 1;
+                }
+                let distinctive =
+                    (s..i).any(|k| self.is_word(k) && !GENERIC_FESTIVAL_WORDS.contains(&self.w(k)));
+                // `Film Week` needs `Film`; a lone `Awards` is no festival.
+                let week_ok = w != "Week" || (s..i).any(|k| self.w(k) == "Film");
+                if s < i && distinctive && week_ok {
+                    out.push(cand(
+                        self.toks[s].start,
+                        self.toks[i].end,
+                        EntityType::Festival,
+                        "festival-name",
+                        P_CUE,
+                    ));
+                }
+            }
+            // `the WeLink film festival`
+            if w == "film" && self.w(i + 1) == "festival" && i > 0 {
+                let mut s = i;
+                while s > 0
+                    && i - s < 3
+                    && self.is_word(s - 1)
+                    && is_cap(self.w(s - 1))
+                    && !self.sentence_initial(s - 1)
+                {
+                    s -= 1;
+                }
+                if s < i
+                    && !(s..i).any(|k| self.p.not_name.contains(self.w(k)) || is_demonym(self.w(k)))
+                {
+                    out.push(cand(
+                        self.toks[s].start,
+                        self.toks[i - 1].end,
+                        EntityType::Festival,
+                        "festival-lower",
+                        P_CUE - 5,
+                    ));
+                }
+            }
+        }
+    }
+
+    fn is_ordinal(&self, k: usize) -> bool {
+        let w = self.w(k);
+        let lw = w.to_lowercase();
+        ORDINAL_WORDS.contains(&lw.as_str())
+            || (w.len() >= 3
+                && w.chars().next().is_some_and(|c| c.is_ascii_digit())
+                && ["st", "nd", "rd", "th"].iter().any(|s| w.ends_with(s)))
+    }
+
+    /// Start of the run of capitalized words (with inner `of`, `the`,
+    /// `and`, `for`, `de` and `(ACRONYM)`) that ends at token `i`.
+    fn cap_run_back(&self, i: usize) -> usize {
+        let mut s = i;
+        let mut k = i;
+        while k > 0
+            && self.toks[k].space_before | (self.w(k) == ")") | (self.w(k - 1) == "(")
+            && !self.toks[k].line_start
+        {
+            let j = k - 1;
+            let w = self.w(j);
+            if self.is_word(j)
+                && (is_cap(w) || w.chars().next().is_some_and(|c| c.is_ascii_digit()))
+            {
+                s = j;
+                k = j;
+                if self.sentence_initial(j) {
+                    break;
+                }
+            } else if self.is_word(j)
+                && matches!(w, "of" | "the" | "and" | "for" | "de" | "du")
+                && s < i
+            {
+                k = j;
+            } else if w == ")" && j >= 2 && self.w(j - 2) == "(" && is_all_caps(self.w(j - 1)) {
+                k = j - 2;
+                s = j - 2;
+            } else {
+                break;
+            }
+        }
+        while s < i
+            && !(self.is_word(s) && is_cap(self.w(s))
+                || self.is_ordinal(s)
+                || self.w(s).chars().all(|c| c.is_ascii_digit()))
+        {
+            s += 1;
+        }
+        s
+    }
+}
+
+fn is_demonym(w: &str) -> bool {
+    w.ends_with("ian")
+        || w.ends_with("ese")
+        || w.ends_with("ish")
+        || w.ends_with("ean")
+        || w.ends_with("ic")
+        || matches!(
+            w,
+            "Kazakh"
+                | "Kyrgyz"
+                | "Uzbek"
+                | "Tajik"
+                | "Turkmen"
+                | "Thai"
+                | "Dutch"
+                | "French"
+                | "Greek"
+                | "Swiss"
+                | "Czech"
+        )
+        || w.ends_with("an")
+}
+
+fn title_cased(s: &str) -> bool {
+    let words: Vec<&str> = s.split_whitespace().collect();
+    let caps = words
+        .iter()
+        .filter(|w| is_cap(w) || w.chars().next().is_some_and(|c| c.is_ascii_digit()))
+        .count();
+    caps * 2 >= words.len()
+        && words
+            .first()
+            .is_some_and(|w| is_cap(w) || w.chars().next().is_some_and(|c| c.is_ascii_digit()))
+}
+
+/// True for a country name as written after titles in winners' lists.
+pub fn is_country(s: &str) -> bool {
+    COUNTRIES.contains(&s)
+}
+
+/// Countries (and short forms) that follow a title in winners' lists.
+const COUNTRIES: &[&str] = &[
+    "Kazakhstan",
+    "Kyrgyzstan",
+    "Uzbekistan",
+    "Tajikistan",
+    "Turkmenistan",
+    "Russia",
+    "Belarus",
+    "Ukraine",
+    "Georgia",
+    "Armenia",
+    "Azerbaijan",
+    "Mongolia",
+    "China",
+    "Japan",
+    "Korea",
+    "South",
+    "India",
+    "Iran",
+    "Turkey",
+    "Afghanistan",
+    "Pakistan",
+    "Germany",
+    "France",
+    "Italy",
+    "Spain",
+    "Portugal",
+    "Poland",
+    "UK",
+    "USA",
+    "US",
+    "Canada",
+    "Mexico",
+    "Brazil",
+    "Argentina",
+    "Chile",
+    "Colombia",
+    "Estonia",
+    "Latvia",
+    "Lithuania",
+    "Finland",
+    "Sweden",
+    "Norway",
+    "Denmark",
+    "Netherlands",
+    "Belgium",
+    "Switzerland",
+    "Austria",
+    "Czechia",
+    "Czech",
+    "Slovakia",
+    "Hungary",
+    "Romania",
+    "Bulgaria",
+    "Serbia",
+    "Croatia",
+    "Greece",
+    "Israel",
+    "Egypt",
+    "Qatar",
+    "Thailand",
+    "Indonesia",
+    "Philippines",
+    "Vietnam",
+    "Malaysia",
+    "Singapore",
+    "Taiwan",
+    "Australia",
+    "Ireland",
+    "Moldova",
+    "Bangladesh",
+    "Nepal",
+    "Iraq",
+    "Syria",
+    "Lebanon",
+    "Tunisia",
+    "Morocco",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gazetteer::GazetteerBuilder;
+    use crate::tokens::tokenize;
+
+    fn patterns() -> Patterns {
+        let mut b = GazetteerBuilder::new();
+        b.add_str(
+            "lexicon/given-names.txt",
+            "Yulia\nPolina\nElena\nAndrzej\nAkan\nViktor\n",
+        )
+        .unwrap();
+        b.add_str(
+            "lexicon/surname-suffixes.txt",
+            "-ov\n-ova\n-ev\n-eva\n-enko\n-bek\n-in\n",
+        )
+        .unwrap();
+        b.add_str("lexicon/person-particles.txt", "uulu\nkyzy\n")
+            .unwrap();
+        b.add_str(
+            "lexicon/role-words.txt",
+            "director\nproducer\nactress\nactor\ncinematographer\ncharacter\nboy\ngirl\nman\npoet\ngravedigger\nparticipant\n",
+        )
+        .unwrap();
+        Patterns::new(b.build().unwrap().lexicons())
+    }
+
+    fn run(text: &str) -> Vec<(String, &'static str)> {
+        let p = patterns();
+        let mut toks = Vec::new();
+        tokenize(text, &mut toks);
+        let mut out = Vec::new();
+        p.find_into(text, &toks, &mut out);
+        let mut v: Vec<(String, &str)> = out
+            .iter()
+            .map(|c| (text[c.span.range()].to_string(), c.ty.as_str()))
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+
+    fn has(text: &str, span: &str, ty: &str) -> bool {
+        run(text).iter().any(|(s, t)| s == span && *t == ty)
+    }
+
+    #[test]
+    fn person_rules() {
+        let cases: &[(&str, &str)] = &[
+            (
+                "The film was made by director Bakyt Karagulov in the mountains.",
+                "Bakyt Karagulov",
+            ),
+            (
+                "It was directed by Nurlan Sadykov and produced in Bishkek.",
+                "Nurlan Sadykov",
+            ),
+            (
+                "Starring Aliya Temirbek and Dias Omarov, the drama opens today.",
+                "Dias Omarov",
+            ),
+            (
+                "Starring Aliya Temirbek and Dias Omarov, the drama opens today.",
+                "Aliya Temirbek",
+            ),
+            (
+                "“We are ready,” said Marat Zhumabekov, the producer.",
+                "Marat Zhumabekov",
+            ),
+            ("“It matters,” Zhumabekov said.", "Zhumabekov"),
+            (
+                "The crew hired Tomasz Wolski, a cinematographer from Poland.",
+                "Tomasz Wolski",
+            ),
+            (
+                "The story of Baurzhan, a gravedigger, moves slowly.",
+                "Baurzhan",
+            ),
+            ("The main character Saule lives alone.", "Saule"),
+            ("An old man, Ermek, waits at the station.", "Ermek"),
+            ("Yulia: Many. TCA: Why? Yulia: Because.", "Yulia"),
+            (
+                "Its cinematographer Polina Halenko framed it well.",
+                "Polina Halenko",
+            ),
+            (
+                "Kyrgyz actor Bolsunbek Taalaibek uulu won.",
+                "Bolsunbek Taalaibek uulu",
+            ),
+            (
+                "Critics praised Aigerim Sultanova for the role.",
+                "Aigerim Sultanova",
+            ),
+        ];
+        for (text, name) in cases {
+            assert!(
+                has(text, name, "person"),
+                "{name:?} not a person in {text:?}: {:?}",
+                run(text)
+            );
+        }
+    }
+
+    #[test]
+    fn film_rules() {
+        let cases: &[(&str, &str)] = &[
+            (
+                "Her debut short film “The Little Bird” was shown in Turkey.",
+                "The Little Bird",
+            ),
+            (
+                "Critics loved the documentary \"Steppe Wind,\" which opened in May.",
+                "Steppe Wind",
+            ),
+            (
+                "His Song of the Southern Seas (2008) was a hit.",
+                "Song of the Southern Seas",
+            ),
+            (
+                "Later came Nomad: The Warriors (2005) with a big budget.",
+                "Nomad: The Warriors",
+            ),
+            (
+                "Highlights included Mountain Echo by Elena Turova for Best Animation.",
+                "Mountain Echo",
+            ),
+            (
+                "In the feature film category, Where The Rivers Meet (Russia) shared the prize.",
+                "Where The Rivers Meet",
+            ),
+            (
+                "He directed The Last Caravan, loosely based on a novel.",
+                "The Last Caravan",
+            ),
+            (
+                "He won for his role in Sunflower at the festival.",
+                "Sunflower",
+            ),
+            (
+                "Her films include The Red Apple, The White Bird, and The Black Sea.",
+                "The White Bird",
+            ),
+            (
+                "Ermek Shinarbaev's 1989 film Revenge tackles history.",
+                "Revenge",
+            ),
+            ("the “Evacuation” film is in production", "Evacuation"),
+        ];
+        for (text, title) in cases {
+            assert!(
+                has(text, title, "film"),
+                "{title:?} not a film in {text:?}: {:?}",
+                run(text)
+            );
+        }
+    }
+
+    #[test]
+    fn award_and_festival_rules() {
+        let cases: &[(&str, &str, &str)] = &[
+            (
+                "It was nominated for Best Actor in a Leading Role and more.",
+                "Best Actor in a Leading Role",
+                "award",
+            ),
+            (
+                "She won the Best Documentary Award in Qatar.",
+                "Best Documentary Award",
+                "award",
+            ),
+            (
+                "It received the Grand Prix in Cannes.",
+                "Grand Prix",
+                "award",
+            ),
+            (
+                "It was nominated for the best foreign-language film Oscar in 2008.",
+                "best foreign-language film Oscar",
+                "award",
+            ),
+            (
+                "The Audience Award went to Call.",
+                "Audience Award",
+                "award",
+            ),
+            (
+                "He won the “Best Actor\" award for his role.",
+                "Best Actor",
+                "award",
+            ),
+            (
+                "at the 2021 Asian World Film Festival.",
+                "Asian World Film Festival",
+                "festival",
+            ),
+            (
+                "as it hosts the 2nd Golden Panda Awards, drawing crowds",
+                "Golden Panda Awards",
+                "festival",
+            ),
+            (
+                "at the Eurasian Creative Guild (ECG) Film Festival 2025 in London",
+                "Eurasian Creative Guild (ECG) Film Festival",
+                "festival",
+            ),
+            (
+                "was recognized at the WeLink film festival in New York",
+                "WeLink",
+                "festival",
+            ),
+        ];
+        for (text, span, ty) in cases {
+            assert!(
+                has(text, span, ty),
+                "{span:?} not {ty} in {text:?}: {:?}",
+                run(text)
+            );
+        }
+    }
+
+    #[test]
+    fn negatives() {
+        for (text, span) in [
+            (
+                "The Indonesian film festival took place in May.",
+                "Indonesian",
+            ),
+            (
+                "Kyrgyzstan: Film Festival Showcases Talent",
+                "Film Festival",
+            ),
+            (
+                "Organized by Silk Road Media and partners, it ran a week.",
+                "Silk Road Media",
+            ),
+            (
+                "There’s also “KyrgyzBox” - a competition just for movies.",
+                "KyrgyzBox",
+            ),
+            (
+                "The best schools in the United States trained her.",
+                "United States",
+            ),
+        ] {
+            assert!(
+                !run(text).iter().any(|(s, _)| s == span),
+                "{span:?} found in {text:?}: {:?}",
+                run(text)
+            );
+        }
+    }
+}

@@ -1,0 +1,291 @@
+//! The whole pipeline for one document: clean → segment → match → emit.
+//!
+//! Takes raw bytes and an optional document date; gives a [`Record`]. A
+//! [`Pipeline`] is built once per run (automata, regexes, gazetteers,
+//! lexicons) and shared by reference across threads; each thread owns a
+//! [`Worker`] whose buffers are reused from one document to the next.
+//! Guarantees: every entity satisfies `raw[start..end] == text`, lies on
+//! char boundaries, overlaps no other entity and no noise; sentences are in
+//! order and never overlap; the same input gives the same record.
+
+use crate::clean::Cleaner;
+use crate::dates::DateFinder;
+use crate::error::Result;
+use crate::gazetteer::{GazMatch, Gazetteer, GazetteerBuilder};
+use crate::offsets::CleanText;
+use crate::patterns::Patterns;
+use crate::record::{DateSource, Entity, Record, Resolved};
+use crate::resolve::{Mention, Resolver, Scratch, P_DATE};
+use crate::segment::Segmenter;
+use crate::span::{Candidate, CleanSpan, EntityType, Noise, RawSpan, Source};
+use crate::tokens::{tokenize, Token};
+use std::collections::HashMap;
+use std::ops::Range;
+
+/// Everything compiled once per run.
+pub struct Pipeline {
+    cleaner: Cleaner,
+    segmenter: Segmenter,
+    dates: DateFinder,
+    gazetteer: Gazetteer,
+    patterns: Patterns,
+}
+
+/// Per-thread scratch space, reused between documents.
+#[derive(Default)]
+pub struct Worker {
+    noise: Vec<Noise>,
+    clean: CleanText,
+    toks: Vec<Token>,
+    sentences: Vec<Range<usize>>,
+    gm: Vec<GazMatch>,
+    cands: Vec<Candidate>,
+    mentions: Vec<Mention>,
+    scratch: Scratch,
+}
+
+impl Worker {
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+impl Pipeline {
+    /// A pipeline over the given gazetteer.
+    pub fn new(gazetteer: Gazetteer) -> Self {
+        let patterns = Patterns::new(gazetteer.lexicons());
+        Self {
+            cleaner: Cleaner::new(),
+            segmenter: Segmenter::new(),
+            dates: DateFinder::new(),
+            gazetteer,
+            patterns,
+        }
+    }
+
+    /// The pipeline with the embedded gazetteers.
+    ///
+    /// ```
+    /// use kinex::pipeline::{Pipeline, Worker};
+    /// let p = Pipeline::embedded().unwrap();
+    /// let raw = "Director Akan Satayev’s drama “Road to Mother” opens on Jan. 14.";
+    /// let rec = p.extract("a.txt", raw.as_bytes(), None, &mut Worker::new());
+    /// let found: Vec<(&str, &str)> = rec.entities.iter().map(|e| (e.ty.as_str(), e.text.as_str())).collect();
+    /// assert_eq!(found, [("person", "Akan Satayev"), ("film", "Road to Mother"), ("date", "Jan. 14")]);
+    /// assert_eq!(rec.entities[2].value.as_deref(), Some("XXXX-01-14"));
+    /// for e in &rec.entities {
+    ///     assert_eq!(&raw[e.start..e.end], e.text);
+    /// }
+    /// ```
+    pub fn embedded() -> Result<Self> {
+        Ok(Self::new(Gazetteer::embedded()?))
+    }
+
+    /// Patterns only: the embedded lexicons, no entity lists.
+    pub fn patterns_only() -> Result<Self> {
+        Ok(Self::new(
+            GazetteerBuilder::new().add_embedded(false)?.build()?,
+        ))
+    }
+
+    pub fn gazetteer(&self) -> &Gazetteer {
+        &self.gazetteer
+    }
+
+    /// Runs every stage on one document.
+    pub fn extract(
+        &self,
+        doc: &str,
+        raw: &[u8],
+        given_date: Option<jiff::civil::Date>,
+        w: &mut Worker,
+    ) -> Record {
+        self.cleaner.clean_into(raw, &mut w.noise, &mut w.clean);
+        let text = w.clean.as_str();
+
+        // The dateline is found for its entity either way; a given date
+        // overrides it as the anchor.
+        let dateline = self.dates.dateline(text);
+        let (anchor, date_source) = match (given_date, &dateline) {
+            (Some(d), _) => (Some(d), Some(DateSource::Given)),
+            (None, Some((_, d))) => (Some(*d), Some(DateSource::Dateline)),
+            (None, None) => (None, None),
+        };
+
+        w.sentences.clear();
+        self.segmenter.split_into(text, &mut w.sentences);
+        tokenize(text, &mut w.toks);
+
+        w.cands.clear();
+        for d in self.dates.find(text, anchor) {
+            let mut c = Candidate::new(
+                CleanSpan::new(d.start, d.end),
+                EntityType::Date,
+                Source::Pattern("date"),
+                P_DATE,
+            );
+            c.value = Some(d.value);
+            w.cands.push(c);
+        }
+        self.patterns.find_into(text, &w.toks, &mut w.cands);
+        w.gm.clear();
+        self.gazetteer.find_into(text, &mut w.gm);
+        let resolver = Resolver {
+            gazetteer: &self.gazetteer,
+            patterns: &self.patterns,
+        };
+        resolver.resolve(
+            text,
+            &w.toks,
+            &w.gm,
+            &mut w.cands,
+            &mut w.scratch,
+            &mut w.mentions,
+        );
+
+        self.emit(doc, raw, anchor, date_source, w)
+    }
+
+    fn emit(
+        &self,
+        doc: &str,
+        raw: &[u8],
+        anchor: Option<jiff::civil::Date>,
+        date_source: Option<DateSource>,
+        w: &Worker,
+    ) -> Record {
+        let sentences: Vec<RawSpan> = w
+            .sentences
+            .iter()
+            .filter_map(|r| w.clean.to_raw_extent(CleanSpan::new(r.start, r.end)))
+            .collect();
+        let mut chars = CharCounter::new(raw);
+        let mut entities = Vec::with_capacity(w.mentions.len());
+        for m in &w.mentions {
+            // A span that would cross removed noise is dropped, never bent.
+            let Some(span) = w.clean.to_raw(m.span) else {
+                continue;
+            };
+            let Some(bytes) = raw.get(span.range()) else {
+                continue;
+            };
+            let Ok(text) = std::str::from_utf8(bytes) else {
+                continue;
+            };
+            let sentence = sentences.partition_point(|s| s.end <= span.start);
+            let (char_start, char_end) = (chars.at(span.start), chars.at(span.end));
+            entities.push(Entity {
+                ty: m.ty,
+                text: text.to_string(),
+                start: span.start,
+                end: span.end,
+                char_start,
+                char_end,
+                sentence: sentence.min(sentences.len().saturating_sub(1)),
+                source: self.source_name(&m.source),
+                value: m.value.clone(),
+                id: m.id.clone(),
+            });
+        }
+        Record {
+            doc: doc.to_string(),
+            bytes: raw.len(),
+            date: anchor.map(|d| d.to_string()),
+            date_source,
+            noise: w.noise.clone(),
+            sentences,
+            resolved: group(&entities),
+            entities,
+        }
+    }
+
+    fn source_name(&self, s: &Source) -> String {
+        match s {
+            Source::Gazetteer(f) => format!(
+                "gazetteer:{}",
+                self.gazetteer
+                    .files()
+                    .get(*f as usize)
+                    .map_or("?", String::as_str)
+            ),
+            Source::Pattern(r) => format!("pattern:{r}"),
+            Source::Resolved(r) => format!("resolved:{r}"),
+        }
+    }
+}
+
+/// Distinct entities by id, in order of first mention; the name is the
+/// longest mention text.
+fn group(entities: &[Entity]) -> Vec<Resolved> {
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    let mut out: Vec<Resolved> = Vec::new();
+    for (k, e) in entities.iter().enumerate() {
+        match index.get(e.id.as_str()) {
+            Some(&i) => {
+                let r = &mut out[i];
+                r.mentions.push(k);
+                if e.text.chars().count() > r.name.chars().count() {
+                    r.name = e.text.clone();
+                }
+            }
+            None => {
+                index.insert(&e.id, out.len());
+                out.push(Resolved {
+                    id: e.id.clone(),
+                    ty: e.ty,
+                    name: e.text.clone(),
+                    mentions: vec![k],
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Counts Unicode scalar values up to increasing byte offsets in one pass
+/// (lossy decoding: one char per invalid sequence).
+struct CharCounter<'a> {
+    raw: &'a [u8],
+    valid: bool,
+    pos: usize,
+    chars: usize,
+}
+
+impl<'a> CharCounter<'a> {
+    fn new(raw: &'a [u8]) -> Self {
+        Self {
+            raw,
+            valid: std::str::from_utf8(raw).is_ok(),
+            pos: 0,
+            chars: 0,
+        }
+    }
+
+    fn count(&self, from: usize, to: usize) -> usize {
+        let Some(bytes) = self.raw.get(from..to) else {
+            return 0;
+        };
+        if self.valid {
+            bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count()
+        } else {
+            bytes
+                .utf8_chunks()
+                .map(|c| c.valid().chars().count() + usize::from(!c.invalid().is_empty()))
+                .sum()
+        }
+    }
+
+    /// Char offset of byte offset `at` (which must be a char boundary).
+    fn at(&mut self, at: usize) -> usize {
+        if at < self.pos {
+            // Entities are sorted by start, but an end may pass the next
+            // start only if spans overlapped, which they never do; recount
+            // from zero rather than trust a wrong cursor.
+            self.pos = 0;
+            self.chars = 0;
+        }
+        self.chars += self.count(self.pos, at);
+        self.pos = at;
+        self.chars
+    }
+}

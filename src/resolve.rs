@@ -1,0 +1,459 @@
+//! Stage 3c, resolve: from overlapping candidates to one entity per byte,
+//! linked within the document.
+//!
+//! Takes the clean text, its tokens, the gazetteer matches and the pattern
+//! and date candidates of one document; gives [`Mention`]s sorted by start,
+//! never overlapping, each with a canonical id. In order:
+//! 1. gazetteer matches become candidates; an entry marked
+//!    `context=required` (a title that is also an ordinary word) counts
+//!    only with film context; a negative entry (place, nationality,
+//!    company) suppresses pattern persons and films on its span;
+//! 2. overlaps: strong evidence (a context cue, a gazetteer entry, a date)
+//!    beats shape alone, then the longer span, then the higher priority;
+//! 3. linking, like GATE's OrthoMatcher: once `Akan Satayev` is found, a
+//!    later `Satayev` is the same person; a title found once is found again
+//!    wherever it recurs; `Qash (Run)` makes `Run` a second title of the
+//!    same film;
+//! 4. ids: the gazetteer's id when an entry is known, else one derived from
+//!    the fullest name in the document (`person:akan-satayev`).
+
+use crate::gazetteer::{slug, GazMatch, Gazetteer};
+use crate::patterns::Patterns;
+use crate::span::{Candidate, CleanSpan, EntityType, Source};
+use crate::tokens::{Kind, Token};
+use std::collections::{BTreeMap, HashMap};
+
+/// A resolved mention in clean coordinates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mention {
+    pub span: CleanSpan,
+    pub ty: EntityType,
+    pub source: Source,
+    pub value: Option<String>,
+    pub id: String,
+}
+
+/// Priority of a gazetteer match (plus the entry's own priority).
+pub const P_GAZ: i32 = 20;
+/// Priority of a date.
+pub const P_DATE: i32 = 25;
+
+const FILM_CONTEXT: &[&str] = &[
+    "film",
+    "films",
+    "movie",
+    "documentary",
+    "feature",
+    "short",
+    "drama",
+    "comedy",
+    "picture",
+    "titled",
+    "cartoon",
+    "series",
+    "thriller",
+    "epic",
+    "premiere",
+    "screening",
+    "directed",
+    "starring",
+    "starred",
+    "sequel",
+    "remake",
+];
+
+/// Reusable buffers for one thread.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    negatives: Vec<CleanSpan>,
+    taken: Taken,
+}
+
+pub struct Resolver<'a> {
+    pub gazetteer: &'a Gazetteer,
+    pub patterns: &'a Patterns,
+}
+
+impl Resolver<'_> {
+    /// Resolves `cands` (pattern and date candidates) together with the
+    /// gazetteer matches `gm` into `out` (cleared first).
+    pub fn resolve(
+        &self,
+        text: &str,
+        toks: &[Token],
+        gm: &[GazMatch],
+        cands: &mut Vec<Candidate>,
+        scratch: &mut Scratch,
+        out: &mut Vec<Mention>,
+    ) {
+        out.clear();
+        scratch.negatives.clear();
+        self.gazetteer_candidates(text, toks, gm, cands, &mut scratch.negatives);
+        let negatives = &scratch.negatives;
+        cands.retain(|c| {
+            if !matches!(c.source, Source::Pattern(_)) {
+                return true;
+            }
+            !negatives.iter().any(|n| match c.ty {
+                EntityType::Person => n.overlaps(&c.span),
+                EntityType::Film | EntityType::Festival | EntityType::Award => {
+                    n.start <= c.span.start && c.span.end <= n.end
+                }
+                EntityType::Date => false,
+            })
+        });
+        // Strong evidence first, then longer, then higher priority; ties by
+        // position and type so the result never depends on input order.
+        cands.sort_by(|a, b| {
+            let tier = |c: &Candidate| c.priority >= P_GAZ;
+            tier(b)
+                .cmp(&tier(a))
+                .then(b.span.len().cmp(&a.span.len()))
+                .then(b.priority.cmp(&a.priority))
+                .then(a.span.start.cmp(&b.span.start))
+                .then(a.ty.cmp(&b.ty))
+        });
+        let taken = &mut scratch.taken;
+        taken.clear();
+        for c in cands.iter() {
+            if c.span.is_empty() || overlaps_any(taken, c.span) {
+                continue;
+            }
+            insert_sorted(taken, c.span);
+            out.push(Mention {
+                span: c.span,
+                ty: c.ty,
+                source: c.source.clone(),
+                value: c.value.clone(),
+                id: c.id.clone().unwrap_or_default(),
+            });
+        }
+        out.sort_by_key(|m| m.span.start);
+        self.link(text, toks, out, taken);
+        self.assign_ids(text, out);
+    }
+
+    fn gazetteer_candidates(
+        &self,
+        text: &str,
+        toks: &[Token],
+        gm: &[GazMatch],
+        cands: &mut Vec<Candidate>,
+        negatives: &mut Vec<CleanSpan>,
+    ) {
+        let entries = self.gazetteer.entries();
+        for m in gm {
+            let ids = self.gazetteer.entries_of(m.surface);
+            let negative = ids
+                .iter()
+                .any(|&e| entries.get(e as usize).is_some_and(|e| e.ty.is_none()));
+            if negative {
+                negatives.push(m.span);
+            }
+            for &e in ids {
+                let Some(entry) = entries.get(e as usize) else {
+                    continue;
+                };
+                let Some(ty) = entry.ty else { continue };
+                // A one-word title or prize that is also a given name
+                // (`Kairat`, `César`) needs context like an ordinary word.
+                let span_text = &text[m.span.range()];
+                let name_like = ty != EntityType::Person
+                    && !span_text.contains(' ')
+                    && self.patterns.is_given(span_text);
+                if (entry.context_required || negative || name_like)
+                    && !film_context(text, toks, m.span, ty)
+                {
+                    continue;
+                }
+                let mut c = Candidate::new(
+                    m.span,
+                    ty,
+                    Source::Gazetteer(entry.file),
+                    P_GAZ + entry.priority,
+                );
+                c.id = Some(entry.id.clone());
+                cands.push(c);
+            }
+        }
+    }
+
+    /// Step 3: surnames and given names of people found in full, repeated
+    /// titles, alternate titles in parentheses.
+    fn link(&self, text: &str, toks: &[Token], out: &mut Vec<Mention>, taken: &mut Taken) {
+        // Name parts of multi-word persons → the full name's mention index.
+        let mut parts: HashMap<&str, Option<usize>> = HashMap::new();
+        let mut titles: HashMap<&str, usize> = HashMap::new();
+        for (k, m) in out.iter().enumerate() {
+            let s = &text[m.span.range()];
+            match m.ty {
+                EntityType::Person => {
+                    let words: Vec<&str> = s.split_whitespace().collect();
+                    if words.len() >= 2 {
+                        let candidates = [words.first(), words.last()];
+                        for w in candidates.into_iter().flatten() {
+                            if w.chars().count() < 3
+                                || !w.chars().next().is_some_and(char::is_uppercase)
+                            {
+                                continue;
+                            }
+                            parts
+                                .entry(w)
+                                .and_modify(|v| {
+                                    // Two different people share the word:
+                                    // ambiguous, link neither.
+                                    if let Some(prev) = *v {
+                                        if text[out[prev].span.range()] != *s {
+                                            *v = None;
+                                        }
+                                    }
+                                })
+                                .or_insert(Some(k));
+                        }
+                    }
+                }
+                EntityType::Film => {
+                    titles.entry(s).or_insert(k);
+                }
+                _ => {}
+            }
+        }
+        let mut added: Vec<Mention> = Vec::new();
+        // Persons by name part.
+        for (i, t) in toks.iter().enumerate() {
+            if t.kind != Kind::Word {
+                continue;
+            }
+            let w = t.text(text);
+            let stem = &w[..possessive_stem(w)];
+            let Some(Some(k)) = parts.get(stem) else {
+                continue;
+            };
+            let span = CleanSpan::new(t.start, t.start + stem.len());
+            if overlaps_any(taken, span) {
+                continue;
+            }
+            // Part of a longer capitalized name (`Yulia Kim` vs `Yulia`):
+            // leave it to the rules that saw the whole name.
+            let next_cap = toks.get(i + 1).is_some_and(|n| {
+                n.kind == Kind::Word
+                    && n.space_before
+                    && !n.line_start
+                    && n.text(text).chars().next().is_some_and(char::is_uppercase)
+            }) && stem.len() == w.len();
+            let prev_cap = i > 0
+                && toks[i - 1].kind == Kind::Word
+                && t.space_before
+                && !t.line_start
+                && toks[i - 1]
+                    .text(text)
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_uppercase)
+                && !sentence_start(text, toks, i - 1);
+            if next_cap || prev_cap {
+                continue;
+            }
+            let source = if out[*k].span.start < span.start {
+                "name-part"
+            } else {
+                "name-part-before"
+            };
+            insert_sorted(taken, span);
+            added.push(Mention {
+                span,
+                ty: EntityType::Person,
+                source: Source::Resolved(source),
+                value: None,
+                id: out[*k].id.clone(),
+            });
+        }
+        // Titles found again: every whole-word occurrence.
+        let mut titles: Vec<(&str, usize)> = titles.into_iter().collect();
+        titles.sort();
+        for (title, k) in titles {
+            for (pos, _) in text.match_indices(title) {
+                let span = CleanSpan::new(pos, pos + title.len());
+                if !whole_word(text, span) || overlaps_any(taken, span) {
+                    continue;
+                }
+                // A one-word title at a sentence start is too often just a
+                // word; keep those that are not plain words of the language.
+                insert_sorted(taken, span);
+                added.push(Mention {
+                    span,
+                    ty: EntityType::Film,
+                    source: Source::Resolved("title-repeat"),
+                    value: None,
+                    id: out[k].id.clone(),
+                });
+            }
+        }
+        out.append(&mut added);
+        out.sort_by_key(|m| m.span.start);
+        // Alternate titles: `Qash (Run)`, `Revenge (Месть)`.
+        for k in 0..out.len() {
+            if out[k].ty != EntityType::Film {
+                continue;
+            }
+            let after = &text[out[k].span.end..];
+            let Some(rest) = after.strip_prefix(" (") else {
+                continue;
+            };
+            let Some(close) = rest.find(')') else {
+                continue;
+            };
+            let inner = &rest[..close];
+            let start = out[k].span.end + 2;
+            let span = CleanSpan::new(start, start + inner.len());
+            if alt_title_like(inner, self.patterns) && !overlaps_any(taken, span) {
+                insert_sorted(taken, span);
+                added.push(Mention {
+                    span,
+                    ty: EntityType::Film,
+                    source: Source::Resolved("alt-title"),
+                    value: None,
+                    id: out[k].id.clone(),
+                });
+            }
+        }
+        out.extend(added);
+        out.sort_by_key(|m| m.span.start);
+    }
+
+    fn assign_ids(&self, text: &str, out: &mut [Mention]) {
+        // The fullest name of each person: surname and given-name mentions
+        // take the id of the full name they were linked to (already copied);
+        // the rest derive theirs from their own text.
+        let mut by_text: HashMap<(EntityType, String), String> = HashMap::new();
+        for m in out.iter() {
+            if !m.id.is_empty() {
+                by_text
+                    .entry((m.ty, text[m.span.range()].to_string()))
+                    .or_insert_with(|| m.id.clone());
+            }
+        }
+        for m in out.iter_mut() {
+            if m.id.is_empty() {
+                let s = &text[m.span.range()];
+                m.id = match (&m.value, by_text.get(&(m.ty, s.to_string()))) {
+                    (_, Some(id)) => id.clone(),
+                    (Some(v), None) if m.ty == EntityType::Date => format!("date:{v}"),
+                    _ => format!("{}:{}", m.ty.as_str(), slug(s)),
+                };
+            }
+        }
+    }
+}
+
+fn possessive_stem(w: &str) -> usize {
+    for p in ["'s", "’s"] {
+        if let Some(s) = w.strip_suffix(p) {
+            return s.len();
+        }
+    }
+    w.len()
+}
+
+fn sentence_start(text: &str, toks: &[Token], i: usize) -> bool {
+    i == 0
+        || toks[i].line_start
+        || matches!(toks[i - 1].text(text), "." | "!" | "?" | "“" | "\"" | ":")
+}
+
+fn whole_word(text: &str, span: CleanSpan) -> bool {
+    let before = text[..span.start].chars().next_back();
+    let after = text[span.end..].chars().next();
+    !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+}
+
+fn alt_title_like(inner: &str, patterns: &Patterns) -> bool {
+    let words: Vec<&str> = inner.split_whitespace().collect();
+    if words.is_empty() || words.len() > 8 || inner.len() > 80 {
+        return false;
+    }
+    let first = inner.chars().next().unwrap_or(' ');
+    if !first.is_uppercase() {
+        return false;
+    }
+    if inner
+        .chars()
+        .any(|c| c.is_ascii_digit() || matches!(c, '/' | ',' | ';' | '%'))
+    {
+        return false;
+    }
+    // An acronym (`VGIK`), a country, or a person's name is not a title.
+    if words.len() == 1 && !inner.chars().any(char::is_lowercase) {
+        return false;
+    }
+    let is_country = crate::patterns::is_country(inner);
+    !is_country
+        && !(words.len() >= 2
+            && (patterns.is_given(words[0]) || patterns.has_surname_suffix(words[words.len() - 1])))
+}
+
+/// Film context around a gazetteer match whose entry needs it: quotes
+/// around it, a `(YEAR)` after it, or a film cue shortly before it.
+fn film_context(text: &str, toks: &[Token], span: CleanSpan, ty: EntityType) -> bool {
+    let before = text[..span.start].chars().next_back();
+    let after = text[span.end..].chars().next();
+    if before.is_some_and(|c| matches!(c, '“' | '"' | '«' | '‘'))
+        && after.is_some_and(|c| matches!(c, '”' | '"' | '»' | '’' | '.' | ','))
+    {
+        return true;
+    }
+    let rest = &text[span.end..];
+    if ty == EntityType::Film
+        && rest.len() >= 7
+        && rest.starts_with(" (")
+        && rest.as_bytes()[2..6].iter().all(u8::is_ascii_digit)
+    {
+        return true;
+    }
+    let i = toks.partition_point(|t| t.end <= span.start);
+    let window = &toks[i.saturating_sub(3)..i];
+    let cue = |t: &Token| {
+        FILM_CONTEXT
+            .iter()
+            .any(|w| w.eq_ignore_ascii_case(t.text(text)))
+    };
+    match ty {
+        EntityType::Film => window.iter().any(cue),
+        // A city standing for its festival: `in Cannes’ competition`.
+        _ => {
+            let j = toks.partition_point(|t| t.start < span.end);
+            toks[i.saturating_sub(12)..(j + 12).min(toks.len())]
+                .iter()
+                .any(|t| {
+                    let w = t.text(text);
+                    [
+                        "festival",
+                        "competition",
+                        "jury",
+                        "premiere",
+                        "premiered",
+                        "prize",
+                        "award",
+                        "palme",
+                        "lineup",
+                        "selection",
+                    ]
+                    .iter()
+                    .any(|c| c.eq_ignore_ascii_case(w))
+                })
+        }
+    }
+}
+
+/// Spans already given to an entity, keyed by start; they never overlap,
+/// so one neighbour on each side answers an overlap query.
+type Taken = BTreeMap<usize, usize>;
+
+fn overlaps_any(taken: &Taken, span: CleanSpan) -> bool {
+    let before = taken.range(..span.end).next_back();
+    before.is_some_and(|(_, &end)| end > span.start)
+}
+
+fn insert_sorted(taken: &mut Taken, span: CleanSpan) {
+    taken.insert(span.start, span.end);
+}
