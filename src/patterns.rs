@@ -615,6 +615,12 @@ const FESTIVAL_HEADS: &[&str] = &[
     "Fest",
 ];
 
+const BROAD_SUFFIXES: &[&str] = &[
+    "in", "yn", "ko", "uk", "ic", "ia", "li", "lu", "iy", "ow", "ew", "son", "sen", "is", "ini",
+    "oy", "oi", "aya", "ago", "ets", "ski", "ska", "an", "yan", "ian", "ets", "ez", "es", "os",
+    "as", "er", "el", "ik",
+];
+
 const ORDINAL_WORDS: &[&str] = &[
     "first",
     "second",
@@ -640,6 +646,7 @@ const ORDINAL_WORDS: &[&str] = &[
 #[derive(Debug)]
 pub struct Patterns {
     given: HashSet<String>,
+    common: HashSet<String>,
     suffixes: Vec<String>,
     weak_suffixes: Vec<String>,
     particles: HashSet<String>,
@@ -693,22 +700,35 @@ impl Patterns {
             if s.len() < 2 {
                 continue;
             }
-            // Two-letter endings (-in, -an, -yan…) are too common in ordinary
-            // words to count alone.
-            if s.chars().count() <= 2 {
+            // Broad endings (-in, -ko, -ets, -son…) end ordinary words too
+            // (`Meets`, `Berlin`): they count only beside a given name.
+            if BROAD_SUFFIXES.contains(&s.as_str())
+                || (s.chars().count() <= 2 && !matches!(s.as_str(), "ov" | "ev"))
+            {
                 weak_suffixes.push(s);
             } else {
                 suffixes.push(s);
             }
         }
+        // The head noun of a multi-word role: `film director` → director,
+        // `director of photography` and `head of` → their first word.
         let roles = lex
             .get("role-words")
             .iter()
-            .filter_map(|r| r.split_whitespace().last())
+            .filter_map(|r| {
+                let words: Vec<&str> = r.split_whitespace().collect();
+                if words.contains(&"of") {
+                    words.first().copied()
+                } else {
+                    words.last().copied()
+                }
+            })
+            .filter(|w| !FUNCTION_WORDS.contains(w))
             .map(str::to_lowercase)
             .collect();
         Self {
             given: lex.get("given-names").iter().map(|s| s.trim().to_string()).collect(),
+            common: lex.get("common-words").iter().map(|s| s.trim().to_lowercase()).collect(),
             suffixes,
             weak_suffixes,
             particles: lex.get("person-particles").iter().map(|s| s.trim().to_lowercase()).collect(),
@@ -728,6 +748,28 @@ impl Patterns {
     /// True when `w` is a given name in the lexicon.
     pub fn is_given(&self, w: &str) -> bool {
         self.given.contains(w)
+    }
+
+    /// True when `w` is an ordinary English word (`Wins`, `Poet`,
+    /// `Showcases`) and not a given name: capitalized, it is a sentence
+    /// start or a headline word, not a name.
+    pub fn is_ordinary(&self, w: &str) -> bool {
+        if self.given.contains(w) {
+            return false;
+        }
+        let stem = &w[..possessive_len(w)];
+        if stem.is_ascii() {
+            let mut buf = [0u8; 32];
+            if stem.len() > buf.len() {
+                return false;
+            }
+            let b = &mut buf[..stem.len()];
+            b.copy_from_slice(stem.as_bytes());
+            b.make_ascii_lowercase();
+            std::str::from_utf8(b).is_ok_and(|l| self.common.contains(l))
+        } else {
+            false
+        }
     }
 
     /// True when `w` ends like a surname of the region (`-ov`, `-eva`,
@@ -874,7 +916,7 @@ impl<'a> Cx<'a> {
     /// (particles such as `uulu` may follow). Returns the index past its
     /// last token and the byte end (possessive cut off).
     fn name_at(&self, i: usize) -> Option<(usize, usize)> {
-        if !self.name_token(i) {
+        if !self.name_token(i) || self.p.is_ordinary(self.w(i)) {
             return None;
         }
         let mut j = i;
@@ -905,7 +947,15 @@ impl<'a> Cx<'a> {
             .is_some_and(|t| t.space_before && !t.line_start)
     }
 
+    /// `(UK)`, `(Russia/Belarus)` right after token `j - 1`.
+    fn country_paren_follows(&self, j: usize) -> bool {
+        self.w(j) == "(" && is_country(self.w(j + 1)) && matches!(self.w(j + 2), ")" | "/" | ",")
+    }
+
     fn evidence(&self, i: usize, j: usize) -> bool {
+        if j - i >= 2 && j - i <= 3 && self.country_paren_follows(j) {
+            return true;
+        }
         let first = self.w(i);
         let last = self.w(j - 1);
         let last = &last[..possessive_len(last)];
@@ -945,7 +995,12 @@ impl<'a> Cx<'a> {
                 // `director X Y`, `the main character Gulmira`, `man, Kairat`,
                 // `a boy named Aslan`.
                 let mut k = i + 1;
-                if self.w(k) == "," && !self.name_token(i.wrapping_sub(1)) {
+                // `man, Kairat` and `Tsoi's character, Moro`, but not
+                // `Satayev, director, said`.
+                let prev = self.w(i.wrapping_sub(1));
+                if self.w(k) == ","
+                    && (!self.name_token(i.wrapping_sub(1)) || possessive_len(prev) < prev.len())
+                {
                     k += 1;
                 }
                 if self.lower_is(k, &["named", "called"]) {
@@ -1367,6 +1422,11 @@ impl<'a> Cx<'a> {
                     break;
                 }
                 continue;
+            }
+            // `Best Animation and The Master of…`: `and` before a new
+            // article starts another phrase.
+            if matches!(w, "and" | "or") && matches!(self.w(i + 1), "The" | "A" | "An") {
+                break;
             }
             if self.is_word(i) && self.p.function.contains(w) && s < end {
                 k = i;

@@ -160,7 +160,7 @@ impl Resolver<'_> {
                 let span_text = &text[m.span.range()];
                 let name_like = ty != EntityType::Person
                     && !span_text.contains(' ')
-                    && self.patterns.is_given(span_text);
+                    && (self.patterns.is_given(span_text) || self.patterns.is_ordinary(span_text));
                 if (entry.context_required || negative || name_like)
                     && !film_context(text, toks, m.span, ty)
                 {
@@ -189,6 +189,12 @@ impl Resolver<'_> {
             match m.ty {
                 EntityType::Person => {
                     let words: Vec<&str> = s.split_whitespace().collect();
+                    // A one-word name found by a cue (`a boy named Aslan`)
+                    // is linked again wherever it recurs.
+                    let cued = matches!(m.source, Source::Pattern(r) if matches!(r, "role-cue" | "speaker-label" | "apposition" | "speech"));
+                    if words.len() == 1 && cued && !self.patterns.is_ordinary(s) {
+                        parts.entry(s).or_insert(Some(k));
+                    }
                     if words.len() >= 2 {
                         let candidates = [words.first(), words.last()];
                         for w in candidates.into_iter().flatten() {
@@ -250,7 +256,8 @@ impl Resolver<'_> {
                     .chars()
                     .next()
                     .is_some_and(char::is_uppercase)
-                && !sentence_start(text, toks, i - 1);
+                && !sentence_start(text, toks, i - 1)
+                && !self.patterns.is_ordinary(toks[i - 1].text(text));
             if next_cap || prev_cap {
                 continue;
             }
