@@ -571,7 +571,6 @@ const GENERIC_AWARD_WORDS: &[&str] = &[
     "Receives",
     "Received",
     "New",
-    "Honorary",
     "Awards",
 ];
 
@@ -865,7 +864,7 @@ impl<'a> Cx<'a> {
     }
 
     /// A line in title case (a headline): most of its longer words are
-    /// capitalized and it has no final period.
+    /// capitalized and no sentence ends in it.
     fn headline_line(&self, i: usize) -> bool {
         let mut s = i;
         while s > 0 && !self.toks[s].line_start {
@@ -887,8 +886,7 @@ impl<'a> Cx<'a> {
                 return false;
             }
         }
-        let last = self.w(j.saturating_sub(1));
-        long >= 3 && caps * 10 >= long * 7 && last != "."
+        long >= 3 && caps * 10 >= long * 7 && !(s..j).any(|k| matches!(self.w(k), "." | "!"))
     }
 
     /// A name token: capitalized, not a stop word, not all caps (unless
@@ -934,6 +932,11 @@ impl<'a> Cx<'a> {
             && possessive_len(self.w(j - 1)) == self.w(j - 1).len()
         {
             j += 1;
+        }
+        // `Portuguese producer Paulo Branco`: a capitalized word right
+        // before a role noun describes the person after it.
+        if j == i + 1 && self.adjacent(j) && is_lower_word(self.w(j)) && self.p.is_role(self.w(j)) {
+            return None;
         }
         let last = self.toks.get(j - 1)?;
         let end = last.start + possessive_len(last.text(self.text));
@@ -1049,6 +1052,21 @@ impl<'a> Cx<'a> {
                     | "Institute"
                     | "University"
                     | "Awards"
+                    | "Award"
+                    | "Prize"
+                    | "School"
+                    | "Foundation"
+                    | "Museum"
+                    | "Street"
+                    | "Avenue"
+                    | "Library"
+                    | "Theatre"
+                    | "Theater"
+                    | "Centre"
+                    | "Center"
+                    | "Academy"
+                    | "Fund"
+                    | "Productions"
             )
     }
 
@@ -1147,7 +1165,8 @@ impl<'a> Cx<'a> {
                 if self.toks[m].kind != Kind::Word {
                     break;
                 }
-                if self.p.is_role(self.w(m)) && is_lower_word(self.w(m)) {
+                let x = self.w(m);
+                if is_lower_word(x) && (self.p.is_role(x) || is_agent_noun(x)) {
                     found = true;
                     break;
                 }
@@ -1219,7 +1238,9 @@ impl<'a> Cx<'a> {
                         .p
                         .has_surname_suffix(&self.w(i)[..possessive_len(self.w(i))])
                     && !self.sentence_initial(i);
-                if (tokens >= 2 && self.evidence(i, j)) || strong_single {
+                if ((tokens >= 2 && self.evidence(i, j)) || strong_single)
+                    && !self.festival_or_org_follows(j)
+                {
                     // `Kazakh director X`: the role rule has it; skip leading
                     // trim words such as `Director`.
                     out.push(cand(
@@ -1556,6 +1577,11 @@ impl<'a> Cx<'a> {
                     "melodrama",
                     "docudrama",
                     "title",
+                    "epic",
+                    "saga",
+                    "classic",
+                    "trilogy",
+                    "blockbuster",
                 ],
             ) && is_lower_word(w))
                 || (w == "directed" && self.w(i + 1) != "by")
@@ -1638,6 +1664,53 @@ impl<'a> Cx<'a> {
         }
         self.title_country(out);
         self.title_nominated(out);
+        self.released_and_possessive(out);
+    }
+
+    /// `Released in 1988, The Needle provided…` and `Akira Kurosawa's Seven
+    /// Samurai`: a title after a release date, or after a director's name
+    /// in the possessive.
+    fn released_and_possessive(&self, out: &mut Vec<Candidate>) {
+        for i in 0..self.toks.len() {
+            let w = self.w(i);
+            let mut start = None;
+            if self.lower_is(i, &["released", "premiered"])
+                && self.w(i + 1) == "in"
+                && self.w(i + 2).len() == 4
+                && self.w(i + 2).chars().all(|c| c.is_ascii_digit())
+                && self.w(i + 3) == ","
+            {
+                start = Some(i + 4);
+            } else if possessive_len(w) < w.len()
+                && i > 0
+                && self.name_token(i)
+                && self.name_token(i - 1)
+                && self.adjacent(i)
+            {
+                let mut s = i - 1;
+                while s > 0 && i - s < 3 && self.name_token(s - 1) && self.adjacent(s) {
+                    s -= 1;
+                }
+                if self.evidence(s, i + 1) && !self.headline_line(i) {
+                    start = Some(i + 1);
+                }
+            }
+            let Some(k) = start else { continue };
+            if !self.adjacent(k) || self.lower_is(k, LIFE_NOUNS) {
+                continue;
+            }
+            if let Some(e) = self.title_forward(k, false) {
+                if self.title_ok(k, e) && !self.person_like(k, e) && !self.modifier_follows(e) {
+                    out.push(cand(
+                        self.toks[k].start,
+                        self.toks[e - 1].end,
+                        EntityType::Film,
+                        "title-after",
+                        P_CUE - 5,
+                    ));
+                }
+            }
+        }
     }
 
     /// `Qash (Run), nominated for Best Actor`: a title before a
@@ -1758,12 +1831,18 @@ impl<'a> Cx<'a> {
         }
     }
 
+    /// Two or three capitalized name tokens with name evidence (`Ivan the
+    /// Terrible` has a function word inside: a title, not a name).
     fn person_like(&self, s: usize, e: usize) -> bool {
-        e - s >= 2 && e - s <= 3 && self.evidence(s, e)
+        e - s >= 2 && e - s <= 3 && (s..e).all(|k| self.name_token(k)) && self.evidence(s, e)
     }
 
     fn title_ok(&self, s: usize, e: usize) -> bool {
         if s >= e || e - s > 12 {
+            return false;
+        }
+        // `Directed by X`: one ordinary word opening a sentence.
+        if e - s == 1 && self.sentence_initial(s) && self.p.is_ordinary(self.w(s)) {
             return false;
         }
         let last = self.w(e - 1);
@@ -1851,10 +1930,7 @@ impl<'a> Cx<'a> {
             if AWARD_HEADS.contains(&w) && !self.w(i + 1).starts_with('s') {
                 let s = self.cap_run_back(i);
                 let mut s = s;
-                while s < i
-                    && (GENERIC_AWARD_WORDS.contains(&self.w(s)) && self.w(s) != "Honorary"
-                        || self.is_ordinal(s))
-                {
+                while s < i && (GENERIC_AWARD_WORDS.contains(&self.w(s)) || self.is_ordinal(s)) {
                     s += 1;
                 }
                 let distinctive = (s..i)
@@ -2001,6 +2077,145 @@ fn is_demonym(w: &str) -> bool {
                 | "Czech"
         )
         || w.ends_with("an")
+}
+
+/// `gravedigger`, `cinematographer`, `journalist`: a noun for someone who
+/// does something, by its ending (the role lexicon cannot list them all).
+fn is_agent_noun(w: &str) -> bool {
+    const NOT_AGENTS: &[&str] = &[
+        "number",
+        "center",
+        "centre",
+        "corner",
+        "river",
+        "letter",
+        "matter",
+        "order",
+        "paper",
+        "summer",
+        "winter",
+        "water",
+        "chapter",
+        "quarter",
+        "manner",
+        "border",
+        "color",
+        "colour",
+        "error",
+        "factor",
+        "sector",
+        "mirror",
+        "floor",
+        "door",
+        "other",
+        "another",
+        "together",
+        "however",
+        "never",
+        "ever",
+        "after",
+        "under",
+        "over",
+        "rather",
+        "further",
+        "either",
+        "neither",
+        "whether",
+        "character",
+        "minor",
+        "major",
+        "motor",
+        "tractor",
+        "monitor",
+        "indicator",
+        "elevator",
+        "calculator",
+        "generator",
+        "register",
+        "poster",
+        "theater",
+        "theatre",
+        "thriller",
+        "trailer",
+        "blockbuster",
+        "computer",
+        "container",
+        "disaster",
+        "member",
+        "parameter",
+        "power",
+        "tower",
+        "flower",
+        "shower",
+        "answer",
+        "banner",
+        "dinner",
+        "corridor",
+        "mayor",
+        "dollar",
+        "pillar",
+        "collar",
+        "vector",
+        "honor",
+        "honour",
+        "labor",
+        "labour",
+        "favor",
+        "favour",
+        "flavor",
+        "harbor",
+        "humor",
+        "rumor",
+        "armor",
+        "vapor",
+        "tenor",
+        "anchor",
+        "interior",
+        "exterior",
+        "superior",
+        "inferior",
+        "senior",
+        "junior",
+        "warrior",
+        "behavior",
+        "behaviour",
+        "decor",
+        "agent",
+        "event",
+        "moment",
+        "student",
+        "percent",
+        "content",
+        "present",
+        "element",
+        "segment",
+        "comment",
+        "parent",
+        "talent",
+        "accident",
+        "incident",
+        "document",
+        "instrument",
+        "payment",
+        "statement",
+        "apartment",
+        "department",
+        "government",
+        "movement",
+        "plant",
+        "giant",
+        "restaurant",
+        "variant",
+        "elephant",
+        "christian",
+        "asian",
+        "ocean",
+    ];
+    w.len() >= 6
+        && ["er", "or", "ist", "ian", "ant", "ent"]
+            .iter()
+            .any(|s| w.ends_with(s))
+        && !NOT_AGENTS.contains(&w)
 }
 
 fn title_cased(s: &str) -> bool {

@@ -129,6 +129,7 @@ impl Resolver<'_> {
             });
         }
         out.sort_by_key(|m| m.span.start);
+        retype_by_document(text, cands, out);
         self.link(text, toks, out, taken);
         self.assign_ids(text, out);
     }
@@ -353,6 +354,43 @@ impl Resolver<'_> {
     }
 }
 
+/// Ambiguity by context, across the document: a string that is both a film
+/// and a person (`Magtymguly Pyragy` the film and the poet). A mention typed
+/// person only by a list or by name shape, with no person cue of its own,
+/// is a film when the same document calls that exact text a film by a cue
+/// elsewhere; mentions with their own cue keep their type.
+fn retype_by_document(text: &str, cands: &[Candidate], out: &mut [Mention]) {
+    let cued_film =
+        |m: &Mention| m.ty == EntityType::Film && matches!(m.source, Source::Pattern(_));
+    let films: Vec<&str> = out
+        .iter()
+        .filter(|m| cued_film(m))
+        .map(|m| &text[m.span.range()])
+        .collect();
+    if films.is_empty() {
+        return;
+    }
+    for m in out.iter_mut() {
+        let weak = matches!(
+            m.source,
+            Source::Gazetteer(_) | Source::Pattern("name-shape")
+        );
+        if m.ty != EntityType::Person || !weak || !films.contains(&&text[m.span.range()]) {
+            continue;
+        }
+        let person_cue = cands.iter().any(|c| {
+            c.span == m.span
+                && c.ty == EntityType::Person
+                && matches!(c.source, Source::Pattern(r) if r != "name-shape")
+        });
+        if !person_cue {
+            m.ty = EntityType::Film;
+            m.source = Source::Resolved("film-in-document");
+            m.id.clear();
+        }
+    }
+}
+
 fn possessive_stem(w: &str) -> usize {
     for p in ["'s", "’s"] {
         if let Some(s) = w.strip_suffix(p) {
@@ -418,7 +456,17 @@ fn film_context(text: &str, toks: &[Token], span: CleanSpan, ty: EntityType) -> 
         return true;
     }
     let i = toks.partition_point(|t| t.end <= span.start);
-    let window = &toks[i.saturating_sub(3)..i];
+    // `film X`, `the film titled X`: the cue right before the title.
+    let reach = if i >= 2
+        && matches!(
+            toks[i - 1].text(text),
+            "titled" | "called" | "named" | "," | "entitled"
+        ) {
+        2
+    } else {
+        1
+    };
+    let window = &toks[i.saturating_sub(reach)..i];
     let cue = |t: &Token| {
         FILM_CONTEXT
             .iter()

@@ -30,7 +30,12 @@ fn check(pipeline: &Pipeline, floors: &[(&str, f64)], date_acc: f64, noise_f1: f
     let (recs, raws) = run(pipeline);
     for (rec, raw) in recs.iter().zip(&raws) {
         for e in &rec.entities {
-            assert_eq!(&raw[e.start..e.end], e.text.as_bytes(), "{}: {e:?}", rec.doc);
+            assert_eq!(
+                &raw[e.start..e.end],
+                e.text.as_bytes(),
+                "{}: {e:?}",
+                rec.doc
+            );
         }
     }
     let gold = load_gold(&Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/gold")).unwrap();
@@ -38,10 +43,21 @@ fn check(pipeline: &Pipeline, floors: &[(&str, f64)], date_acc: f64, noise_f1: f
     println!("{}", report.table());
     for (ty, floor) in floors {
         let f1 = report.by_type[*ty].strict_f1;
-        assert!(f1 >= *floor, "{ty}: strict F1 {f1:.3} fell below its floor {floor}");
+        assert!(
+            f1 >= *floor,
+            "{ty}: strict F1 {f1:.3} fell below its floor {floor}"
+        );
     }
-    assert!(report.date_value_accuracy >= date_acc, "date values {:.3}", report.date_value_accuracy);
-    assert!(report.noise_f1 >= noise_f1, "noise F1 {:.3}", report.noise_f1);
+    assert!(
+        report.date_value_accuracy >= date_acc,
+        "date values {:.3}",
+        report.date_value_accuracy
+    );
+    assert!(
+        report.noise_f1 >= noise_f1,
+        "noise F1 {:.3}",
+        report.noise_f1
+    );
 }
 
 #[test]
@@ -49,7 +65,13 @@ fn full_pipeline_meets_its_floors() {
     let p = Pipeline::embedded().unwrap();
     check(
         &p,
-        &[("film", 0.90), ("person", 0.60), ("date", 0.99), ("award", 0.95), ("festival", 0.99)],
+        &[
+            ("film", 0.90),
+            ("person", 0.60),
+            ("date", 0.99),
+            ("award", 0.95),
+            ("festival", 0.99),
+        ],
         0.99,
         0.99,
     );
@@ -60,7 +82,13 @@ fn patterns_only_meet_their_floors() {
     let p = Pipeline::patterns_only().unwrap();
     check(
         &p,
-        &[("film", 0.80), ("person", 0.50), ("date", 0.99), ("award", 0.90), ("festival", 0.95)],
+        &[
+            ("film", 0.80),
+            ("person", 0.50),
+            ("date", 0.99),
+            ("award", 0.90),
+            ("festival", 0.95),
+        ],
         0.99,
         0.99,
     );

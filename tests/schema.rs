@@ -16,8 +16,16 @@ fn cli_output_validates_against_the_schema() {
         }
     }
     std::fs::write(dir.path().join("zz-binary.txt"), b"abc\0def").unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_kinex")).arg("extract").arg(dir.path()).output().unwrap();
-    assert_eq!(out.status.code(), Some(2), "a binary file makes the run exit 2");
+    let out = Command::new(env!("CARGO_BIN_EXE_kinex"))
+        .arg("extract")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a binary file makes the run exit 2"
+    );
     let stdout = String::from_utf8(out.stdout).unwrap();
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(lines.len(), 6, "one line per document");
@@ -28,9 +36,15 @@ fn cli_output_validates_against_the_schema() {
     }
     let last: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
     assert_eq!(last["doc"], "zz-binary.txt");
-    assert_eq!(last["error"], "looks like a binary file (NUL byte at offset 3); skipped");
+    assert_eq!(
+        last["error"],
+        "looks like a binary file (NUL byte at offset 3); skipped"
+    );
     let stderr = String::from_utf8(out.stderr).unwrap();
-    assert!(stderr.contains("zz-binary.txt: looks like a binary file"), "{stderr}");
+    assert!(
+        stderr.contains("zz-binary.txt: looks like a binary file"),
+        "{stderr}"
+    );
 }
 
 #[test]
