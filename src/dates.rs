@@ -221,6 +221,7 @@ pub struct DateFinder {
     connector: Regex,
     present: Regex,
     ticker: Regex,
+    place: Regex,
     label: Regex,
     trail: Regex,
 }
@@ -806,6 +807,9 @@ impl DateFinder {
             ticker: re(
                 r"[A-Z]{3}/[A-Z]{3}\s{0,3}=|=\s{0,3}[0-9.,]{1,20}\s{0,3}[-+]?[0-9.,]{0,20}\s{0,3}%",
             ),
+            place: re(
+                r"^\p{Lu}[\p{L}'’.-]{1,25}(?:[ \t]\p{Lu}[\p{L}'’.-]{1,25}){0,2}(?:[ \t]{1,3}\([^)\n]{1,30}\))?[ \t]{0,3}[,–—-][ \t]{0,3}",
+            ),
             label: re(
                 r"(?i)^(?:(?:published|posted|date|dated|created|released|issued)(?:[ \t]{1,3}on)?[ \t]{0,3}[:|–—-]?[ \t]{0,3})",
             ),
@@ -903,7 +907,13 @@ impl DateFinder {
                 continue;
             }
             let body_start = line_start + (line.len() - line.trim_start().len());
-            let label = self.label.find(body).map_or(0, |m| m.end());
+            // `Published: …`, or a place dateline: `BISHKEK, …`,
+            // `Almaty (Kazinform) – …`.
+            let label = self
+                .label
+                .find(body)
+                .or_else(|| self.place.find(body))
+                .map_or(0, |m| m.end());
             let rest = &body[label..];
             let found = self.find_timex(rest, None);
             let Some((s, e, t)) = found.first() else {
