@@ -89,7 +89,7 @@ impl Cleaner {
                 r"\b(?:Twitter|Facebook|Instagram|Telegram|YouTube|Youtube|TikTok|Tiktok|WhatsApp|LinkedIn|VKontakte|Pinterest|Reddit|Threads)\b",
             ),
             navigation: re(&format!(
-                r"(?i)^(?:(?:viewing|showing|displaying)\s+(?:results|items|entries|articles|posts)?\s*\d+\s*[-–]\s*\d+\s+of\s+\d+.*|page\s+\d+\s+of\s+\d+|(?:last\s+update[ds]?|updated(?:\s+on)?|last\s+modified)\s*:?\s*(?:(?:{MONTHS}|\d).{{0,60}})?|(?:read\s+more|read\s+also|also\s+read|see\s+also|related(?:\s+(?:articles?|news|stories|posts|content))?|more\s+(?:on\s+this|stories|news)|recommended(?:\s+for\s+you)?|you\s+may\s+also\s+like|most\s+(?:read|popular)|trending(?:\s+now)?|tags?|categories|previous(?:\s+(?:article|post|story))?|next(?:\s+(?:article|post|story))?|back\s+to\s+top|skip\s+to\s+(?:main\s+)?content|external\s+links|further\s+reading|advertisement|comments?(?:\s*\(\d+\))?|loading\.*|by)\s*[:»>.]?(?:\s.{{0,120}})?|home\s*[»>/|].*)$"
+                r"(?i)^(?:(?:viewing|showing|displaying)\s+(?:results|items|entries|articles|posts)?\s*\d+\s*[-–]\s*\d+\s+of\s+\d+.*|page\s+\d+\s+of\s+\d+|(?:last\s+update[ds]?|updated(?:\s+on)?|last\s+modified)\s*:?\s*(?:(?:{MONTHS}|\d).{{0,60}})?|(?:read\s+more|read\s+also|also\s+read|see\s+also|related(?:\s+(?:articles?|news|stories|posts|content))?|more\s+(?:on\s+this|stories|news)|recommended(?:\s+for\s+you)?|you\s+may\s+also\s+like|most\s+(?:read|popular)|trending(?:\s+now)?|tags?|categories|previous(?:\s+(?:article|post|story))?|next(?:\s+(?:article|post|story))?|back\s+to\s+top|skip\s+to\s+(?:main\s+)?content|external\s+links|further\s+reading|advertisement|comments?(?:\s*\(\d+\))?|loading\.*)\s*[:»>.→]?(?:\s.{{0,120}})?|by|home\s*[»>/|].*|[«‹<]?\s*(?:prev(?:ious)?|newer|older|next|first|last|\d{{1,4}}|…|\.\.\.)(?:\s+(?:prev(?:ious)?|newer|older|next|first|last|\d{{1,4}}|…|\.\.\.))+\s*[»›>]?|(?:viewing|showing)\s+\d+\s*[-–]\s*\d+\s+of\s+\d+.*)$"
             )),
             credit: re(
                 r"(?i)^(?:(?:photo|image|picture|video|cover\s+photo|main\s+photo|top\s+photo|illustration|pictures?|photos?|images?)\s*(?:credits?|courtesy|by|source)?|credits?|courtesy|source|фото)\s*:|^(?:photo|image|pictures?|photos?)\s+(?:by|courtesy\s+of)\s|^©\s*\S",
@@ -528,6 +528,9 @@ mod tests {
             ("Viewing results 1 - 6 of 12\n", &[("Viewing results 1 - 6 of 12", "navigation")]),
             ("Last update: April 19, 2024\n", &[("Last update: April 19, 2024", "navigation")]),
             ("by\nJohn Smith\n", &[("by", "navigation")]),
+            ("by Nigora Saidova\n", &[]),
+            ("« Previous  1  2  3  4  Next »\n", &[("« Previous  1  2  3  4  Next »", "navigation")]),
+            ("Viewing 7–12 of 24 films\n", &[("Viewing 7–12 of 24 films", "navigation")]),
             ("See also\n", &[("See also", "navigation")]),
             ("Read more: Kazakh film wins in Busan\n", &[("Read more: Kazakh film wins in Busan", "navigation")]),
             ("text [+see also: film profile, trailer] more", &[("[+see also: film profile, trailer]", "navigation")]),

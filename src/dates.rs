@@ -922,7 +922,14 @@ impl DateFinder {
             let Some(date) = t.date() else {
                 continue;
             };
-            if *s != 0 || !self.trail.is_match(&rest[*e..]) {
+            // `18/06/2025 - Uzbek director …`: a dateline leading the
+            // first paragraph.
+            let lede = {
+                let t = rest[*e..].trim_start_matches([' ', '\t']);
+                (t.starts_with("- ") || t.starts_with("– ") || t.starts_with("— "))
+                    && rest[*e..].starts_with(' ')
+            };
+            if *s != 0 || !(self.trail.is_match(&rest[*e..]) || lede) {
                 continue;
             }
             let start = body_start + label;

@@ -405,6 +405,64 @@ const FILM_CUES: &[&str] = &[
     "adaptation",
 ];
 
+/// Words before a quote that make it a work of another art.
+const NON_FILM_CUES: &[&str] = &[
+    "novel",
+    "novella",
+    "book",
+    "books",
+    "poem",
+    "poems",
+    "song",
+    "songs",
+    "album",
+    "play",
+    "opera",
+    "ballet",
+    "painting",
+    "exhibition",
+    "newspaper",
+    "magazine",
+    "article",
+    "essay",
+    "story",
+    "stories",
+    "single",
+    "track",
+    "slogan",
+    "motto",
+    "campaign",
+    "hashtag",
+    "brand",
+    "company",
+    "restaurant",
+    "cafe",
+    "programme",
+    "program",
+    "initiative",
+];
+
+/// Words of a sentence about prizes.
+const PRIZE_WORDS: &[&str] = &[
+    "best",
+    "prize",
+    "award",
+    "awards",
+    "mention",
+    "nominated",
+    "nominee",
+    "nominees",
+    "nomination",
+    "won",
+    "wins",
+    "winner",
+    "winners",
+    "jury",
+    "grand",
+    "category",
+    "shortlisted",
+];
+
 const FILMISH: &[&str] = &[
     "film",
     "films",
@@ -614,6 +672,79 @@ const FESTIVAL_HEADS: &[&str] = &[
     "Fest",
 ];
 
+/// Roles that name a character by a first name alone.
+const CHARACTER_NOUNS: &[&str] = &[
+    "boy",
+    "girl",
+    "man",
+    "woman",
+    "character",
+    "characters",
+    "hero",
+    "heroine",
+    "protagonist",
+    "son",
+    "daughter",
+    "mother",
+    "father",
+    "wife",
+    "husband",
+    "brother",
+    "sister",
+    "friend",
+    "neighbour",
+    "neighbor",
+    "chief",
+    "grandfather",
+    "grandmother",
+    "child",
+    "kid",
+    "teenager",
+    "villager",
+    "lover",
+    "widow",
+    "orphan",
+    "uncle",
+    "aunt",
+    "nephew",
+    "niece",
+    "cousin",
+    "bride",
+    "groom",
+    "fiancé",
+    "fiancée",
+    "girlfriend",
+    "boyfriend",
+    "shepherd",
+    "herder",
+    "hunter",
+    "farmer",
+    "teacher",
+    "student",
+    "gravedigger",
+    "electrician",
+    "driver",
+    "soldier",
+    "ruler",
+    "khan",
+    "king",
+    "queen",
+    "prince",
+    "princess",
+    "batyr",
+    "warrior",
+    "poet",
+    "singer",
+    "leader",
+    "lead",
+    "played",
+    "stranger",
+    "newcomer",
+    "narrator",
+    "guy",
+    "lady",
+];
+
 const BROAD_SUFFIXES: &[&str] = &[
     "in", "yn", "ko", "uk", "ic", "ia", "li", "lu", "iy", "ow", "ew", "son", "sen", "is", "ini",
     "oy", "oi", "aya", "ago", "ets", "ski", "ska", "an", "yan", "ian", "ets", "ez", "es", "os",
@@ -702,7 +833,7 @@ impl Patterns {
             // Broad endings (-in, -ko, -ets, -son…) end ordinary words too
             // (`Meets`, `Berlin`): they count only beside a given name.
             if BROAD_SUFFIXES.contains(&s.as_str())
-                || (s.chars().count() <= 2 && !matches!(s.as_str(), "ov" | "ev"))
+                || (s.chars().count() <= 2 && !matches!(s.as_str(), "ov" | "ev" | "ов" | "ев"))
             {
                 weak_suffixes.push(s);
             } else {
@@ -739,7 +870,7 @@ impl Patterns {
                 r#"[“«]([^“”«»„"\n]{1,160}?)[”»"]|„([^“”„"\n]{1,160}?)[“”]|"([^"“”\n]{1,160}?)["”]|‘([^‘’\n]{1,120}?)’(?:[^\p{L}]|$)"#,
             )
             .unwrap_or_else(|e| panic!("quote regex: {e}")),
-            year_paren: Regex::new(r"^\((1[89]\d\d|20\d\d)(?:\s+(?:film|movie|documentary|TV series|series))?\)$")
+            year_paren: Regex::new(r"^\((1[89]\d\d|20\d\d)(?:,?\s+(?:film|movie|documentary|short|feature|animation|TV series|series|TV film|co-director|co-directed|segment|unfinished))?\)$")
                 .unwrap_or_else(|e| panic!("year regex: {e}")),
         }
     }
@@ -914,7 +1045,14 @@ impl<'a> Cx<'a> {
     /// (particles such as `uulu` may follow). Returns the index past its
     /// last token and the byte end (possessive cut off).
     fn name_at(&self, i: usize) -> Option<(usize, usize)> {
-        if !self.name_token(i) || self.p.is_ordinary(self.w(i)) {
+        // `Asset Imangaliev`: a given name that is also a word, saved by
+        // the surname after it.
+        let ordinary_ok = self.adjacent(i + 1)
+            && self.name_token(i + 1)
+            && self
+                .p
+                .has_surname_suffix(&self.w(i + 1)[..possessive_len(self.w(i + 1))]);
+        if !self.name_token(i) || (self.p.is_ordinary(self.w(i)) && !ordinary_ok) {
             return None;
         }
         let mut j = i;
@@ -994,7 +1132,7 @@ impl<'a> Cx<'a> {
                     i = j;
                     continue;
                 }
-            } else if self.p.is_role(w) && !is_all_caps(w) {
+            } else if self.p.is_role(w) && !is_all_caps(w) && !(is_cap(w) && self.p.is_given(w)) {
                 // `director X Y`, `the main character Gulmira`, `man, Kairat`,
                 // `a boy named Aslan`.
                 let mut k = i + 1;
@@ -1005,6 +1143,9 @@ impl<'a> Cx<'a> {
                     && (!self.name_token(i.wrapping_sub(1)) || possessive_len(prev) < prev.len())
                 {
                     k += 1;
+                } else if self.w(k) == ":" && !self.toks.get(k + 1).is_some_and(|t| t.line_start) {
+                    // `Director: Batyr Orazov | Turkmenistan`
+                    k += 1;
                 }
                 if self.lower_is(k, &["named", "called"]) {
                     k += 1;
@@ -1014,7 +1155,14 @@ impl<'a> Cx<'a> {
                     continue;
                 }
                 if let Some((j, end)) = self.name_at(k) {
-                    if !self.festival_or_org_follows(j) {
+                    // One word after a profession is a surname only with
+                    // name evidence (`director Nugmanov`, not `operator
+                    // Uztelecom`); after a character noun it is a first name.
+                    let single_ok = j - k >= 2
+                        || CHARACTER_NOUNS.contains(&w.to_lowercase().as_str())
+                        || self.evidence(k, j)
+                        || self.p.is_given(self.w(k));
+                    if !self.festival_or_org_follows(j) && single_ok {
                         out.push(cand(
                             self.toks[k].start,
                             end,
@@ -1033,6 +1181,7 @@ impl<'a> Cx<'a> {
         }
         self.speech_before(out);
         self.apposition(out);
+        self.character_cast(out);
         self.speaker_labels(out);
         self.name_shape(out);
     }
@@ -1195,6 +1344,57 @@ impl<'a> Cx<'a> {
         }
     }
 
+    /// `Oysha (newcomer Sevinch Karimova) lives…`, `Hamid (a wonderfully
+    /// shifty Ulugbek Kadyrov)`: a name followed by its actor in
+    /// parentheses is a character; the actor is a person too.
+    fn character_cast(&self, out: &mut Vec<Candidate>) {
+        for i in 1..self.toks.len() {
+            if self.w(i) != "(" || !self.name_token(i - 1) {
+                continue;
+            }
+            let mut close = i + 1;
+            while close < self.toks.len() && self.w(close) != ")" && close - i < 10 {
+                close += 1;
+            }
+            if self.w(close) != ")" || close < i + 3 {
+                continue;
+            }
+            // The actor: the last two or three name tokens before `)`.
+            let mut a = close;
+            while a > i + 1 && self.name_token(a - 1) && close - a < 3 {
+                a -= 1;
+            }
+            if close - a < 2 || !self.evidence(a, close) {
+                continue;
+            }
+            let lead_ok = (i + 1..a).all(|k| self.is_word(k) && is_lower_word(self.w(k)));
+            if !lead_ok {
+                continue;
+            }
+            let mut s = i - 1;
+            while s > 0 && i - s < 3 && self.name_token(s - 1) && self.adjacent(s) {
+                s -= 1;
+            }
+            if self.p.is_ordinary(self.w(s)) && i - s == 1 {
+                continue;
+            }
+            out.push(cand(
+                self.toks[s].start,
+                self.toks[i - 1].end,
+                EntityType::Person,
+                "character-cast",
+                P_CUE,
+            ));
+            out.push(cand(
+                self.toks[a].start,
+                self.toks[close - 1].end,
+                EntityType::Person,
+                "character-cast",
+                P_CUE,
+            ));
+        }
+    }
+
     /// Interview speaker labels: `Yulia: Many.` at a line or sentence start,
     /// counted: a label that appears twice, or is a known given name.
     fn speaker_labels(&self, out: &mut Vec<Candidate>) {
@@ -1267,7 +1467,7 @@ impl<'a> Cx<'a> {
                 while s > 0 && i - s < 3 && self.name_token(s - 1) && self.adjacent(s) {
                     s -= 1;
                 }
-                if self.name_token(i) && !self.headline_line(i) {
+                if self.name_token(i) && !self.headline_line(i) && !self.p.is_ordinary(self.w(s)) {
                     let end = self.toks[i].start + possessive_len(w);
                     out.push(cand(
                         self.toks[s].start,
@@ -1305,7 +1505,19 @@ impl<'a> Cx<'a> {
                 continue;
             }
             let before = self.words_before(whole.start(), 3);
-            let after = self.words_after(whole.end(), 2);
+            let after = self.words_after(whole.end(), 4);
+            let prev_char = self.text[..whole.start()]
+                .trim_end_matches(' ')
+                .chars()
+                .next_back();
+            // `novella “Camel’s Eye”`, `the song “X”`: not a film.
+            if before
+                .iter()
+                .any(|b| NON_FILM_CUES.contains(&b.to_lowercase().as_str()))
+                && !before.iter().any(|b| b.eq_ignore_ascii_case("film"))
+            {
+                continue;
+            }
             let after_is = |ws: &[&str]| {
                 after
                     .first()
@@ -1333,6 +1545,7 @@ impl<'a> Cx<'a> {
             ]) || before
                 .iter()
                 .any(|b| FILM_CUES.contains(&b.to_lowercase().as_str()))
+                || self.quoted_title_context(whole.start(), whole.end(), &before, &after, prev_char)
             {
                 Some((EntityType::Film, "quoted-title", P_CUE))
             } else if self.line_is_only(whole.start(), whole.end()) && words <= 10 {
@@ -1364,6 +1577,51 @@ impl<'a> Cx<'a> {
                 out.push(cand(start, end, ty, rule, p));
             }
         }
+    }
+
+    /// Film context around a quote that no cue word names: a year after it
+    /// (`“X” (2020)`), an alternate title (`“X” (“Y”)`), a director after
+    /// it (`“X” by Name`) or before it in the possessive (`Agnès Varda’s
+    /// “X”`), a nominee in parentheses (`Name (“X”)`), or `for “X”` in a
+    /// sentence about prizes.
+    fn quoted_title_context(
+        &self,
+        qs: usize,
+        qe: usize,
+        before: &[&str],
+        after: &[&str],
+        prev: Option<char>,
+    ) -> bool {
+        let rest = &self.text[qe..];
+        let year_after = rest.len() >= 7
+            && rest.starts_with(" (")
+            && rest.as_bytes()[2..6].iter().all(u8::is_ascii_digit)
+            && matches!(rest.as_bytes().get(6), Some(b')' | b','));
+        let alt_after =
+            rest.starts_with(" (“") || rest.starts_with(" (\"") || rest.starts_with(" («");
+        let alt_of = prev == Some('(') && {
+            let head = self.text[..qs].trim_end_matches(' ');
+            let head = head.strip_suffix('(').unwrap_or(head).trim_end();
+            head.ends_with(['”', '"', '»'])
+        };
+        let by_after = after.first() == Some(&"by") && {
+            let k = self.toks.partition_point(|t| t.start < qe) + 1;
+            self.name_at(k)
+                .is_some_and(|(j, _)| self.evidence(k, j) || j - k >= 2)
+        };
+        let possessive_before = before.last().is_some_and(|w| {
+            possessive_len(w) < w.len() && {
+                let i = self.toks.partition_point(|t| t.end <= qs);
+                i >= 2
+                    && self.name_token(i - 1)
+                    && self.name_token(i - 2)
+                    && self.evidence(i - 2, i)
+            }
+        });
+        let nominee = prev == Some('(') && self.sentence_has(qs, PRIZE_WORDS);
+        let for_prize = before.last().is_some_and(|w| w.eq_ignore_ascii_case("for"))
+            && self.sentence_has(qs, PRIZE_WORDS);
+        year_after || alt_after || alt_of || by_after || possessive_before || nominee || for_prize
     }
 
     fn words_before(&self, pos: usize, n: usize) -> Vec<&'a str> {
@@ -1529,11 +1787,23 @@ impl<'a> Cx<'a> {
                 };
                 let inside = &self.text[self.toks[i].start..close.end];
                 if self.p.year_paren.is_match(inside) {
-                    if let Some(s) = self.title_back(i, true) {
-                        if self.title_ok(s, i) {
+                    // `Qishloq (The Village) (2011)`: step over the
+                    // alternate title to reach the main one.
+                    let mut t = i;
+                    if i > 0 && self.w(i - 1) == ")" {
+                        let mut k = i - 1;
+                        while k > 0 && self.w(k) != "(" && i - k < 12 {
+                            k -= 1;
+                        }
+                        if self.w(k) == "(" {
+                            t = k;
+                        }
+                    }
+                    if let Some(s) = self.title_back(t, true) {
+                        if self.title_ok(s, t) {
                             out.push(cand(
                                 self.toks[s].start,
-                                self.toks[i - 1].end,
+                                self.toks[t - 1].end,
                                 EntityType::Film,
                                 "title-year",
                                 P_CUE,
@@ -1665,6 +1935,46 @@ impl<'a> Cx<'a> {
         self.title_country(out);
         self.title_nominated(out);
         self.released_and_possessive(out);
+        self.listing_headings(out);
+    }
+
+    /// A listing page: a short title line followed by a line that starts
+    /// with `Director:`, `Directed by` or `Dir.`.
+    fn listing_headings(&self, out: &mut Vec<Candidate>) {
+        let n = self.toks.len();
+        let mut i = 0;
+        while i < n {
+            if !self.toks[i].line_start {
+                i += 1;
+                continue;
+            }
+            let mut j = i + 1;
+            while j < n && !self.toks[j].line_start {
+                j += 1;
+            }
+            let next_is_credit = j < n
+                && (self.lower_is(j, &["director", "directed", "dir", "directors"]))
+                && matches!(self.w(j + 1), ":" | "by" | ".");
+            if next_is_credit && j - i <= 10 && !matches!(self.w(j - 1), "." | "!" | "?" | ":") {
+                let (s, e) = (i, j);
+                let words_ok = (s..e).all(|k| {
+                    !self.is_word(k)
+                        || is_cap(self.w(k))
+                        || self.p.function.contains(self.w(k))
+                        || self.w(k).chars().all(|c| c.is_ascii_digit())
+                });
+                if words_ok && self.is_word(s) {
+                    out.push(cand(
+                        self.toks[s].start,
+                        self.toks[e - 1].end,
+                        EntityType::Film,
+                        "listing-heading",
+                        P_CUE,
+                    ));
+                }
+            }
+            i = j;
+        }
     }
 
     /// `Released in 1988, The Needle provided…` and `Akira Kurosawa's Seven
@@ -1891,9 +2201,7 @@ impl<'a> Cx<'a> {
                     {
                         j += 1;
                         end = j;
-                    } else if self.is_word(j)
-                        && matches!(x, "in" | "a" | "an" | "for" | "of" | "by")
-                    {
+                    } else if self.is_word(j) && matches!(x, "in" | "a" | "an" | "of") {
                         j += 1;
                     } else {
                         break;

@@ -102,6 +102,7 @@ impl Resolver<'_> {
                 EntityType::Date => false,
             })
         });
+        promote_containing(cands);
         // Strong evidence first, then longer, then higher priority; ties by
         // position and type so the result never depends on input order.
         cands.sort_by(|a, b| {
@@ -226,6 +227,36 @@ impl Resolver<'_> {
             }
         }
         let mut added: Vec<Mention> = Vec::new();
+        // `Arym Kubat` after `Aktan Arym Kubat`: the last two words of a
+        // longer name, linked as one mention.
+        let mut tails: HashMap<(&str, &str), usize> = HashMap::new();
+        for (k, m) in out.iter().enumerate() {
+            if m.ty == EntityType::Person {
+                let words: Vec<&str> = text[m.span.range()].split_whitespace().collect();
+                if words.len() >= 3 {
+                    tails.insert((words[words.len() - 2], words[words.len() - 1]), k);
+                }
+            }
+        }
+        for (i, t) in toks.iter().enumerate() {
+            let Some(n) = toks.get(i + 1) else { break };
+            let (a, b) = (t.text(text), n.text(text));
+            let b_stem = &b[..possessive_stem(b)];
+            let Some(&k) = tails.get(&(a, b_stem)) else {
+                continue;
+            };
+            let span = CleanSpan::new(t.start, n.start + b_stem.len());
+            if n.space_before && !n.line_start && !overlaps_any(taken, span) {
+                insert_sorted(taken, span);
+                added.push(Mention {
+                    span,
+                    ty: EntityType::Person,
+                    source: Source::Resolved("name-part"),
+                    value: None,
+                    id: out[k].id.clone(),
+                });
+            }
+        }
         // Persons by name part.
         for (i, t) in toks.iter().enumerate() {
             if t.kind != Kind::Word {
@@ -350,6 +381,31 @@ impl Resolver<'_> {
                     _ => format!("{}:{}", m.ty.as_str(), slug(s)),
                 };
             }
+        }
+    }
+}
+
+/// A weak candidate that strictly contains a strong one of the same type
+/// (`Ulugbek Kadyrov` by name shape around `Ulugbek` from a list) is the
+/// fuller reading of the same thing: it joins the strong tier.
+fn promote_containing(cands: &mut [Candidate]) {
+    let mut strong: Vec<(usize, usize, EntityType)> = cands
+        .iter()
+        .filter(|c| c.priority >= P_GAZ)
+        .map(|c| (c.span.start, c.span.end, c.ty))
+        .collect();
+    strong.sort_unstable();
+    for c in cands
+        .iter_mut()
+        .filter(|c| c.priority < P_GAZ && c.ty == EntityType::Person)
+    {
+        let from = strong.partition_point(|s| s.0 < c.span.start);
+        let inside = strong[from..]
+            .iter()
+            .take_while(|s| s.0 < c.span.end)
+            .any(|s| s.1 <= c.span.end && s.2 == c.ty && (s.1 - s.0) < c.span.len());
+        if inside {
+            c.priority = P_GAZ;
         }
     }
 }
@@ -483,6 +539,13 @@ fn film_context(text: &str, toks: &[Token], span: CleanSpan, ty: EntityType) -> 
                     let w = t.text(text);
                     [
                         "festival",
+                        "won",
+                        "wins",
+                        "lion",
+                        "bear",
+                        "leopard",
+                        "screened",
+                        "section",
                         "competition",
                         "jury",
                         "premiere",
