@@ -44,6 +44,8 @@ pub struct Cleaner {
     reference_heading: Regex,
     glued: Regex,
     wiki_citation_count: Regex,
+    quote_line: Regex,
+    market_line: Regex,
 }
 
 impl Default for Cleaner {
@@ -89,7 +91,7 @@ impl Cleaner {
                 r"\b(?:Twitter|Facebook|Instagram|Telegram|YouTube|Youtube|TikTok|Tiktok|WhatsApp|LinkedIn|VKontakte|Pinterest|Reddit|Threads)\b",
             ),
             navigation: re(&format!(
-                r"(?i)^(?:(?:viewing|showing|displaying)\s+(?:results|items|entries|articles|posts)?\s*\d+\s*[-–]\s*\d+\s+of\s+\d+.*|page\s+\d+\s+of\s+\d+|(?:last\s+update[ds]?|updated(?:\s+on)?|last\s+modified)\s*:?\s*(?:(?:{MONTHS}|\d).{{0,60}})?|(?:read\s+more|read\s+also|also\s+read|see\s+also|related(?:\s+(?:articles?|news|stories|posts|content))?|more\s+(?:on\s+this|stories|news)|recommended(?:\s+for\s+you)?|you\s+may\s+also\s+like|most\s+(?:read|popular)|trending(?:\s+now)?|tags?|categories|previous(?:\s+(?:article|post|story))?|next(?:\s+(?:article|post|story))?|back\s+to\s+top|skip\s+to\s+(?:main\s+)?content|external\s+links|further\s+reading|advertisement|comments?(?:\s*\(\d+\))?|loading\.*)\s*[:»>.→]?(?:\s.{{0,120}})?|by|home\s*[»>/|].*|[«‹<]?\s*(?:prev(?:ious)?|newer|older|next|first|last|\d{{1,4}}|…|\.\.\.)(?:\s+(?:prev(?:ious)?|newer|older|next|first|last|\d{{1,4}}|…|\.\.\.))+\s*[»›>]?|(?:viewing|showing)\s+\d+\s*[-–]\s*\d+\s+of\s+\d+.*)$"
+                r"(?i)^(?:(?:viewing|showing|displaying)\s+(?:results|items|entries|articles|posts)?\s*\d+\s*[-–]\s*\d+\s+of\s+\d+.*|page\s+\d+\s+of\s+\d+|(?:last\s+update[ds]?|updated(?:\s+on)?|last\s+modified)\s*:?\s*(?:(?:{MONTHS}|\d).{{0,60}})?|from\s+wikipedia,\s+the\s+free\s+encyclopedia|sort\s+by\s*:.*|(?:read\s+more|continue\s+reading|read\s+also|also\s+read|see\s+also|related(?:\s+(?:articles?|news|stories|posts|content))?|more\s+(?:on\s+this|stories|news)|recommended(?:\s+for\s+you)?|you\s+may\s+also\s+like|most\s+(?:read|popular)|trending(?:\s+now)?|tags?|categories|previous(?:\s+(?:article|post|story))?|next(?:\s+(?:article|post|story))?|back\s+to\s+top|skip\s+to\s+(?:main\s+)?content|external\s+links|further\s+reading|advertisement|comments?(?:\s*\(\d+\))?|loading\.*)\s*[:»>.→]?(?:\s.{{0,120}})?|by|home\s*[»>/|].*|[«‹<]?\s*(?:prev(?:ious)?|newer|older|next|first|last|\d{{1,4}}|…|\.\.\.)(?:\s+(?:prev(?:ious)?|newer|older|next|first|last|\d{{1,4}}|…|\.\.\.))+\s*[»›>]?|(?:viewing|showing)\s+\d+\s*[-–]\s*\d+\s+of\s+\d+.*)$"
             )),
             credit: re(
                 r"(?i)^(?:(?:photo|image|picture|video|cover\s+photo|main\s+photo|top\s+photo|illustration|pictures?|photos?|images?)\s*(?:credits?|courtesy|by|source)?|credits?|courtesy|source|фото)\s*:|^(?:photo|image|pictures?|photos?)\s+(?:by|courtesy\s+of)\s|^©\s*\S",
@@ -113,6 +115,10 @@ impl Cleaner {
                 r"^[\s\u{a0}•·]*[A-Z][\w.'’ ]{0,40}?(?:[a-z][\d$€£₸]|[a-z]\s?\$|by[A-Z]|[a-z]{2}[A-Z][a-z])",
             ),
             wiki_citation_count: re(r"\[\d{1,4}\]"),
+            quote_line: re(r"[.!?]\s|[.!?]$"),
+            market_line: re(
+                r"^[\s\u{a0}]*(?:[•·▪►*\-]\s*)?[A-Z][A-Za-z&/ .]{1,24}\s+[$€£]?\d[\d.,]*\s*(?:[▲▼↑↓]\s*[+\-−]?[\d.,]+\s*%|[+\-−][\d.,]+\s*%|\(\s*[+\-−][\d.,]+\s*%\s*\))\s*$",
+            ),
         }
     }
 
@@ -263,8 +269,11 @@ impl Cleaner {
     }
 
     fn classify_line(&self, body: &str) -> Option<NoiseKind> {
-        if body.len() <= 120 && self.ticker.is_match(body) {
+        if body.len() <= 120 && (self.ticker.is_match(body) || self.market_line.is_match(body)) {
             return Some(NoiseKind::Ticker);
+        }
+        if body.len() <= 200 && self.is_menu(body) {
+            return Some(NoiseKind::Navigation);
         }
         if body.len() <= 600 && self.template.is_match(body) {
             return Some(NoiseKind::Template);
@@ -292,6 +301,30 @@ impl Cleaner {
             return Some(NoiseKind::Artifact);
         }
         None
+    }
+
+    /// `Films · Festivals · Interviews · About`, `Newest | A–Z | Runtime`:
+    /// three or more short items between menu separators, no sentence.
+    fn is_menu(&self, body: &str) -> bool {
+        for sep in ['·', '|', '•', '»', '/'] {
+            let items: Vec<&str> = body.split(sep).map(str::trim).collect();
+            if items.len() >= 3
+                && items.iter().all(|it| {
+                    !it.is_empty() && it.split_whitespace().count() <= 4 && it.len() <= 40
+                })
+                && !self.quote_line.is_match(body)
+                && !body.chars().any(|c| c.is_ascii_digit() || c == ':')
+                && items
+                    .iter()
+                    .filter(|it| it.chars().next().is_some_and(char::is_uppercase))
+                    .count()
+                    * 2
+                    >= items.len()
+            {
+                return true;
+            }
+        }
+        false
     }
 
     fn next_is_reference(&self, all: &[Line], i: usize, text: &str) -> bool {
@@ -537,6 +570,13 @@ mod tests {
             ("nullThe film opens in May.\n", &[("null", "artifact")]),
             ("poster_2024.jpg\n", &[("poster_2024.jpg", "artifact")]),
             ("Share\n", &[("Share", "artifact")]),
+            ("Brent 66.12 ▼1.2%\n", &[("Brent 66.12 ▼1.2%", "ticker")]),
+            ("Gold $2,315.40 +0.8%\n", &[("Gold $2,315.40 +0.8%", "ticker")]),
+            ("Films · Festivals · Interviews · Streaming · About\n", &[("Films · Festivals · Interviews · Streaming · About", "navigation")]),
+            ("Kazakh | Русский | English\n", &[("Kazakh | Русский | English", "navigation")]),
+            ("Sort by: Newest | A–Z | Runtime\n", &[("Sort by: Newest | A–Z | Runtime", "navigation")]),
+            ("From Wikipedia, the free encyclopedia\n", &[("From Wikipedia, the free encyclopedia", "navigation")]),
+            ("Continue reading: Page 3 — Independence years\n", &[("Continue reading: Page 3 — Independence years", "navigation")]),
             ("Title\nDirected bySergey Dvortsevoy\nStarringSamal Yeslyamova\nCountryKazakhstan\n\nProse.", &[("Directed bySergey Dvortsevoy\nStarringSamal Yeslyamova\nCountryKazakhstan", "template")]),
             ("See more.\n\n  1. ^ a b \"Kazakh Film\". Retrieved 2014.\n  2. ^ \"Other\". 2013.\n", &[("  1. ^ a b \"Kazakh Film\". Retrieved 2014.\n  2. ^ \"Other\". 2013.", "citation")]),
         ];
@@ -556,6 +596,8 @@ mod tests {
             "07 February 2026",
             "Film schools",
             "The photo shows the director on set with the crew of the film.",
+            "Director: Aizhan Kassymbek | Kazakhstan | 2023 | 92 min",
+            "Kazakhstan 2 – 1 Uzbekistan",
         ] {
             assert_eq!(kinds(raw), vec![], "input: {raw:?}");
         }
