@@ -1880,8 +1880,9 @@ impl<'a> Cx<'a> {
             if cue {
                 let headline = self.headline_line(i);
                 let mut k = i + 1;
-                // `the Spanish documentary, The Forgotten in Karaganda, had`
-                if self.w(k) == "," && is_lower_word(w) {
+                // `the Spanish documentary, The Forgotten in Karaganda, had`,
+                // `Original title: Oysha`
+                if matches!(self.w(k), "," | ":") && is_lower_word(w) {
                     k += 1;
                 }
                 if self.lower_is(k, &["titled", "entitled", "called", "named"]) {
@@ -1956,14 +1957,17 @@ impl<'a> Cx<'a> {
                 && (self.lower_is(j, &["director", "directed", "dir", "directors"]))
                 && matches!(self.w(j + 1), ":" | "by" | ".");
             if next_is_credit && j - i <= 10 && !matches!(self.w(j - 1), "." | "!" | "?" | ":") {
-                let (s, e) = (i, j);
+                // `The Light Thief (Svet-Ake)`: the alternate title in
+                // parentheses is linked later, not part of the heading.
+                let e = (i..j).find(|&k| self.w(k) == "(").unwrap_or(j);
+                let s = i;
                 let words_ok = (s..e).all(|k| {
                     !self.is_word(k)
                         || is_cap(self.w(k))
                         || self.p.function.contains(self.w(k))
                         || self.w(k).chars().all(|c| c.is_ascii_digit())
                 });
-                if words_ok && self.is_word(s) {
+                if words_ok && self.is_word(s) && e > s {
                     out.push(cand(
                         self.toks[s].start,
                         self.toks[e - 1].end,

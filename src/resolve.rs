@@ -193,7 +193,7 @@ impl Resolver<'_> {
                     let words: Vec<&str> = s.split_whitespace().collect();
                     // A one-word name found by a cue (`a boy named Aslan`)
                     // is linked again wherever it recurs.
-                    let cued = matches!(m.source, Source::Pattern(r) if matches!(r, "role-cue" | "speaker-label" | "apposition" | "speech"));
+                    let cued = matches!(m.source, Source::Pattern(r) if matches!(r, "role-cue" | "speaker-label" | "apposition" | "speech" | "character-cast"));
                     if words.len() == 1 && cued && !self.patterns.is_ordinary(s) {
                         parts.entry(s).or_insert(Some(k));
                     }
@@ -211,7 +211,7 @@ impl Resolver<'_> {
                                     // Two different people share the word:
                                     // ambiguous, link neither.
                                     if let Some(prev) = *v {
-                                        if text[out[prev].span.range()] != *s {
+                                        if !compatible_names(&text[out[prev].span.range()], s) {
                                             *v = None;
                                         }
                                     }
@@ -269,6 +269,12 @@ impl Resolver<'_> {
             };
             let span = CleanSpan::new(t.start, t.start + stem.len());
             if overlaps_any(taken, span) {
+                continue;
+            }
+            // `“Oysha”` in quotes is the film of that name, not the heroine.
+            let quoted = text[..span.start].ends_with(['“', '"', '«'])
+                && text[span.end..].starts_with(['”', '"', '»']);
+            if quoted && titles.contains_key(stem) {
                 continue;
             }
             // Part of a longer capitalized name (`Yulia Kim` vs `Yulia`):
@@ -439,12 +445,64 @@ fn retype_by_document(text: &str, cands: &[Candidate], out: &mut [Mention]) {
                 && c.ty == EntityType::Person
                 && matches!(c.source, Source::Pattern(r) if r != "name-shape")
         });
-        if !person_cue {
+        // The mention itself must sit like a title: followed by a
+        // parenthesis (`X (Turkmenistan/Uzbekistan) taking…`) or in a
+        // sentence about prizes.
+        let after = text[m.span.end..].trim_start_matches(' ');
+        let local = after.starts_with('(')
+            || sentence_of(text, m.span)
+                .split(|c: char| !c.is_alphanumeric())
+                .any(|w| {
+                    [
+                        "award",
+                        "prize",
+                        "won",
+                        "wins",
+                        "winning",
+                        "taking",
+                        "nominated",
+                        "screened",
+                        "premiered",
+                    ]
+                    .iter()
+                    .any(|p| p.eq_ignore_ascii_case(w))
+                });
+        if !person_cue && local {
             m.ty = EntityType::Film;
             m.source = Source::Resolved("film-in-document");
             m.id.clear();
         }
     }
+}
+
+/// Two full names of one person: the same first and last word
+/// (`Davron Rahimov`, `Davron Saidovich Rahimov`).
+fn compatible_names(a: &str, b: &str) -> bool {
+    let (mut x, mut y) = (a.split_whitespace(), b.split_whitespace());
+    x.next() == y.next()
+        && x.next_back().or(a.split_whitespace().next())
+            == y.next_back().or(b.split_whitespace().next())
+}
+
+/// The text of the sentence around `span` (bounded, for context checks).
+fn sentence_of(text: &str, span: CleanSpan) -> &str {
+    let lo = span.start.saturating_sub(300);
+    let hi = (span.end + 300).min(text.len());
+    let lo = (lo..=span.start)
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(span.start);
+    let hi = (hi..=text.len())
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(text.len());
+    let before = &text[lo..span.start];
+    let start = before
+        .rfind(['.', '!', '?', '\n'])
+        .map_or(lo, |p| lo + p + 1);
+    let after = &text[span.end..hi];
+    let end = after
+        .find(['.', '!', '?', '\n'])
+        .map_or(hi, |p| span.end + p);
+    &text[start..end]
 }
 
 fn possessive_stem(w: &str) -> usize {
