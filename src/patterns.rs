@@ -1120,7 +1120,13 @@ impl<'a> Cx<'a> {
                 self.name_list(i + 1, strong, if strong { "by-role" } else { "by" }, out);
             } else if lw_is(STARRING) && !self.name_token(i.wrapping_sub(1)) {
                 self.name_list(i + 1, true, "starring", out);
-            } else if lw_is(SPEECH) && is_lower_word(w) {
+            } else if lw_is(SPEECH)
+                && is_lower_word(w)
+                && i > 0
+                && matches!(self.w(i - 1), "”" | "\"" | "," | "»" | "’")
+            {
+                // `…,” said Yerlan Bekhozhin`: attribution after a quote,
+                // not `X said Nagima was hard`.
                 if let Some((j, end)) = self.name_at(i + 1) {
                     out.push(cand(
                         self.toks[i + 1].start,
@@ -1891,8 +1897,14 @@ impl<'a> Cx<'a> {
                 if !self.adjacent(k) {
                     continue;
                 }
+                // Right after `film`, a name is the title of a biopic; after
+                // `directed` or `role in` it may be a person.
+                let noun_cue = is_lower_word(w) && !matches!(w, "directed" | "in" | "of" | "to");
                 if let Some(e) = self.title_forward(k, headline) {
-                    if self.title_ok(k, e) && !self.person_like(k, e) && !self.modifier_follows(e) {
+                    if self.title_ok(k, e)
+                        && (noun_cue || !self.person_like(k, e))
+                        && !self.modifier_follows(e)
+                    {
                         out.push(cand(
                             self.toks[k].start,
                             self.toks[e - 1].end,
@@ -2337,9 +2349,15 @@ impl<'a> Cx<'a> {
         {
             let j = k - 1;
             let w = self.w(j);
-            if self.is_word(j)
-                && (is_cap(w) || w.chars().next().is_some_and(|c| c.is_ascii_digit()))
-            {
+            // Ordinals and years stand outside names (`the 2nd Turan Film
+            // Awards`); `and the` starts another name.
+            if self.is_ordinal(j) || w.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+                break;
+            }
+            if w == "and" && matches!(self.w(j + 1), "the" | "The" | "a" | "A" | "an" | "An") {
+                break;
+            }
+            if self.is_word(j) && is_cap(w) {
                 s = j;
                 k = j;
                 if self.sentence_initial(j) {

@@ -131,6 +131,9 @@ impl Resolver<'_> {
         }
         out.sort_by_key(|m| m.span.start);
         retype_by_document(text, cands, out);
+        // Ids first, so linked mentions (surnames, alternate titles) copy
+        // the id of what they link to; then ids for the linked ones left.
+        self.assign_ids(text, out);
         self.link(text, toks, out, taken);
         self.assign_ids(text, out);
     }
@@ -376,6 +379,40 @@ impl Resolver<'_> {
                 by_text
                     .entry((m.ty, text[m.span.range()].to_string()))
                     .or_insert_with(|| m.id.clone());
+            }
+        }
+        // A one-word person mention that is the first or last word of
+        // exactly one fuller name in the document is that person
+        // (`Issabayeva said` after `Zhanna Issabayeva`).
+        let mut part_of: HashMap<&str, Option<(String, String)>> = HashMap::new();
+        for m in out.iter().filter(|m| m.ty == EntityType::Person) {
+            let full = &text[m.span.range()];
+            let words: Vec<&str> = full.split_whitespace().collect();
+            if words.len() < 2 {
+                continue;
+            }
+            let id = if m.id.is_empty() {
+                format!("person:{}", slug(full))
+            } else {
+                m.id.clone()
+            };
+            for w in [words[0], words[words.len() - 1]] {
+                part_of
+                    .entry(w)
+                    .and_modify(|v| {
+                        if v.as_ref().is_some_and(|(f, _)| !compatible_names(f, full)) {
+                            *v = None;
+                        }
+                    })
+                    .or_insert_with(|| Some((full.to_string(), id.clone())));
+            }
+        }
+        for m in out
+            .iter_mut()
+            .filter(|m| m.ty == EntityType::Person && m.id.is_empty())
+        {
+            if let Some(Some((_, id))) = part_of.get(&text[m.span.range()]) {
+                m.id = id.clone();
             }
         }
         for m in out.iter_mut() {
