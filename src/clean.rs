@@ -102,7 +102,9 @@ impl Cleaner {
             caption: re(
                 r"(?i)^(?:(?:a\s+)?(?:screenshot|screen\s+grab|still|stills|film\s+still|frame|shot|scene|poster)s?\s+(?:from|of)\s|pictured\s*:|photo\s+(?:from|of)\s)",
             ),
-            null_artifact: re(r"(?m)(?:^|[\s\u{a0}])(null)(?:[A-Z“\x22«‘]|\s*$)"),
+            null_artifact: re(
+                r"(?m)(?:^|[\s\u{a0}])(null)(?:[A-Z“\x22«‘]|\s*$)|^[\s\u{a0}]*(null)\s+[A-Z“\x22«‘]",
+            ),
             image_file: re(r"(?i)^[\w\-. ()%]{1,200}\.(?:jpe?g|png|gif|webp|svg|bmp|tiff?)$"),
             share_word: re(
                 r"(?i)^(?:share|tweet|pin(?:\s+it)?|email|e-mail|print|copy\s+link|whatsapp|telegram|facebook|twitter|vk|linkedin)$",
@@ -220,7 +222,22 @@ impl Cleaner {
                 i = last + 1;
                 continue;
             }
-            if let Some(kind) = self.classify_line(body) {
+            // A table row (`Title | Director | Year`, a neighbour with as
+            // many separators) is data, not a menu.
+            let in_table = [i.checked_sub(1), Some(i + 1)]
+                .into_iter()
+                .flatten()
+                .filter_map(|k| all.get(k))
+                .any(|l| {
+                    let n = l.trimmed(text);
+                    ['|', '·'].iter().any(|&c| {
+                        n.matches(c).count() >= 2 && n.matches(c).count() == body.matches(c).count()
+                    })
+                });
+            if let Some(kind) = self
+                .classify_line(body)
+                .filter(|k| !(in_table && *k == NoiseKind::Navigation && self.is_menu(body)))
+            {
                 push(line.start, line.content_end(text), kind);
                 i += 1;
                 continue;
@@ -245,7 +262,7 @@ impl Cleaner {
                 continue;
             }
             if let Some(m) = self.null_artifact.captures(line.text(text)) {
-                if let Some(g) = m.get(1) {
+                if let Some(g) = m.get(1).or_else(|| m.get(2)) {
                     let s = line.start + g.start();
                     push(s, s + 4, NoiseKind::Artifact);
                 }
@@ -568,6 +585,7 @@ mod tests {
             ("Read more: Kazakh film wins in Busan\n", &[("Read more: Kazakh film wins in Busan", "navigation")]),
             ("text [+see also: film profile, trailer] more", &[("[+see also: film profile, trailer]", "navigation")]),
             ("nullThe film opens in May.\n", &[("null", "artifact")]),
+            ("null Kazakh director Dariga Tulegenova spoke.\n", &[("null", "artifact")]),
             ("poster_2024.jpg\n", &[("poster_2024.jpg", "artifact")]),
             ("Share\n", &[("Share", "artifact")]),
             ("Brent 66.12 ▼1.2%\n", &[("Brent 66.12 ▼1.2%", "ticker")]),
@@ -597,6 +615,8 @@ mod tests {
             "Film schools",
             "The photo shows the director on set with the crew of the film.",
             "Director: Aizhan Kassymbek | Kazakhstan | 2023 | 92 min",
+            "Title | Director | Genre\nYigit | Bakhodir Yuldashev | Drama\nThe Road | Zulfikar Musakov | Comedy",
+            "The value was null and void.",
             "Kazakhstan 2 – 1 Uzbekistan",
         ] {
             assert_eq!(kinds(raw), vec![], "input: {raw:?}");
