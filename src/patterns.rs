@@ -1949,6 +1949,89 @@ impl<'a> Cx<'a> {
         self.title_nominated(out);
         self.released_and_possessive(out);
         self.listing_headings(out);
+        self.tables(out);
+    }
+
+    /// A table whose header names its columns (`Title | Director | Cast`,
+    /// `|` or tab separated): cells under a title column are films, cells
+    /// under a director or cast column are people (comma-separated lists
+    /// split).
+    fn tables(&self, out: &mut Vec<Candidate>) {
+        let text = self.text;
+        let mut offset = 0;
+        let mut columns: Option<(char, Vec<Option<EntityType>>)> = None;
+        for line in text.split_inclusive('\n') {
+            let start = offset;
+            offset += line.len();
+            let body = line.trim_end_matches(['\n', '\r']);
+            let sep = if body.matches('|').count() >= 1 {
+                '|'
+            } else if body.matches('\t').count() >= 1 {
+                '\t'
+            } else {
+                ' '
+            };
+            if sep == ' ' {
+                columns = None;
+                continue;
+            }
+            let cells: Vec<(usize, &str)> = {
+                let mut v = Vec::new();
+                let mut pos = 0;
+                for c in body.split(sep) {
+                    v.push((start + pos, c));
+                    pos += c.len() + sep.len_utf8();
+                }
+                v
+            };
+            match &columns {
+                Some((c, cols)) if *c == sep && cols.len() == cells.len() => {
+                    for ((at, cell), ty) in cells.iter().zip(cols) {
+                        let Some(ty) = ty else { continue };
+                        let parts: Vec<(usize, &str)> = if *ty == EntityType::Person {
+                            let mut v = Vec::new();
+                            let mut pos = 0;
+                            for p in cell.split(',') {
+                                v.push((at + pos, p));
+                                pos += p.len() + 1;
+                            }
+                            v
+                        } else {
+                            vec![(*at, *cell)]
+                        };
+                        for (pat, p) in parts {
+                            let t = p.trim();
+                            if t.is_empty()
+                                || !t
+                                    .chars()
+                                    .next()
+                                    .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+                            {
+                                continue;
+                            }
+                            let s = pat + (p.len() - p.trim_start().len());
+                            out.push(cand(s, s + t.len(), *ty, "table-column", P_CUE));
+                        }
+                    }
+                }
+                _ => {
+                    // A header row: every cell a short label, at least one known.
+                    let cols: Vec<Option<EntityType>> = cells
+                        .iter()
+                        .map(|(_, c)| match c.trim().to_lowercase().as_str() {
+                            "title" | "film" | "films" | "original title" | "english title"
+                            | "movie" | "work" => Some(EntityType::Film),
+                            "director" | "directors" | "directed by" | "cast" | "starring"
+                            | "actor" | "actress" | "stars" | "screenwriter" | "producer"
+                            | "cinematographer" => Some(EntityType::Person),
+                            _ => None,
+                        })
+                        .collect();
+                    let labels = cells.iter().all(|(_, c)| c.split_whitespace().count() <= 3);
+                    columns = (labels && cols.iter().any(Option::is_some)).then_some((sep, cols));
+                }
+            }
+        }
     }
 
     /// A listing page: a short title line followed by a line that starts
