@@ -1645,11 +1645,19 @@ impl<'a> Cx<'a> {
     }
 
     fn line_is_only(&self, s: usize, e: usize) -> bool {
-        let before = &self.text[..s];
-        let line_start = before.rfind('\n').map_or(0, |p| p + 1);
-        let after = &self.text[e..];
-        let line_end = after.find('\n').map_or(self.text.len(), |p| e + p);
-        self.text[line_start..s].trim().is_empty() && self.text[e..line_end].trim().is_empty()
+        // Walk out only over whitespace: searching for the line ends made
+        // this O(line length) per quote, quadratic on one long line of
+        // quotes.
+        let same_line = |c: &char| *c != '\n';
+        self.text[..s]
+            .chars()
+            .rev()
+            .take_while(same_line)
+            .all(char::is_whitespace)
+            && self.text[e..]
+                .chars()
+                .take_while(same_line)
+                .all(char::is_whitespace)
     }
 
     fn sentence_has(&self, pos: usize, words: &[&str]) -> bool {
