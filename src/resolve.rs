@@ -89,18 +89,38 @@ impl Resolver<'_> {
         out.clear();
         scratch.negatives.clear();
         self.gazetteer_candidates(text, toks, gm, cands, &mut scratch.negatives);
-        let negatives = &scratch.negatives;
+        // Sorted by start with the running maximum of ends, so each test
+        // is a binary search: a scan of every negative per candidate was
+        // quadratic on long documents.
+        let negatives = &mut scratch.negatives;
+        negatives.sort_unstable_by_key(|n| (n.start, n.end));
+        let max_end: Vec<usize> = negatives
+            .iter()
+            .scan(0, |m, n| {
+                *m = (*m).max(n.end);
+                Some(*m)
+            })
+            .collect();
+        // The largest end among the negatives starting before (or, with
+        // `or_at`, at) `pos`.
+        let reach = |pos: usize, or_at: bool| {
+            let k = negatives.partition_point(|n| n.start < pos || (or_at && n.start == pos));
+            k.checked_sub(1).and_then(|k| max_end.get(k)).copied()
+        };
         cands.retain(|c| {
             if !matches!(c.source, Source::Pattern(_)) {
                 return true;
             }
-            !negatives.iter().any(|n| match c.ty {
-                EntityType::Person => n.overlaps(&c.span),
+            let hit = match c.ty {
+                // Some negative overlaps it.
+                EntityType::Person => reach(c.span.end, false).is_some_and(|e| e > c.span.start),
+                // Some negative contains it.
                 EntityType::Film | EntityType::Festival | EntityType::Award => {
-                    n.start <= c.span.start && c.span.end <= n.end
+                    reach(c.span.start, true).is_some_and(|e| e >= c.span.end)
                 }
                 EntityType::Date => false,
-            })
+            };
+            !hit
         });
         promote_containing(cands);
         // Strong evidence first, then longer, then higher priority; ties by
