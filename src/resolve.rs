@@ -21,7 +21,7 @@ use crate::gazetteer::{slug, GazMatch, Gazetteer};
 use crate::patterns::Patterns;
 use crate::span::{Candidate, CleanSpan, EntityType, Source};
 use crate::tokens::{Kind, Token};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// A resolved mention in clean coordinates.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -481,7 +481,9 @@ fn promote_containing(cands: &mut [Candidate]) {
 fn retype_by_document(text: &str, cands: &[Candidate], out: &mut [Mention]) {
     let cued_film =
         |m: &Mention| m.ty == EntityType::Film && matches!(m.source, Source::Pattern(_));
-    let films: Vec<&str> = out
+    // Sets, not lists: a scan of every film and every candidate per
+    // mention was quadratic on long documents.
+    let films: HashSet<&str> = out
         .iter()
         .filter(|m| cued_film(m))
         .map(|m| &text[m.span.range()])
@@ -489,19 +491,23 @@ fn retype_by_document(text: &str, cands: &[Candidate], out: &mut [Mention]) {
     if films.is_empty() {
         return;
     }
+    let person_cued: HashSet<CleanSpan> = cands
+        .iter()
+        .filter(|c| {
+            c.ty == EntityType::Person
+                && matches!(c.source, Source::Pattern(r) if r != "name-shape")
+        })
+        .map(|c| c.span)
+        .collect();
     for m in out.iter_mut() {
         let weak = matches!(
             m.source,
             Source::Gazetteer(_) | Source::Pattern("name-shape")
         );
-        if m.ty != EntityType::Person || !weak || !films.contains(&&text[m.span.range()]) {
+        if m.ty != EntityType::Person || !weak || !films.contains(&text[m.span.range()]) {
             continue;
         }
-        let person_cue = cands.iter().any(|c| {
-            c.span == m.span
-                && c.ty == EntityType::Person
-                && matches!(c.source, Source::Pattern(r) if r != "name-shape")
-        });
+        let person_cue = person_cued.contains(&m.span);
         // The mention itself must sit like a title: followed by a
         // parenthesis (`X (Turkmenistan/Uzbekistan) taking…`) or in a
         // sentence about prizes.
