@@ -16,7 +16,7 @@ use crate::gazetteer::Lexicons;
 use crate::span::{Candidate, CleanSpan, EntityType, Source};
 use crate::tokens::{Kind, Token};
 use regex::Regex;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// Priority of a rule with a strong context cue.
 pub const P_CUE: i32 = 30;
@@ -405,6 +405,17 @@ const FILM_CUES: &[&str] = &[
     "adaptation",
 ];
 
+// Membership of a token (lowercased) in the word lists below, computed
+// once per token: the rules test these bits instead of scanning lists.
+const F_FILM_CUE: u16 = 1;
+const F_FILMISH: u16 = 2;
+const F_SPEECH: u16 = 4;
+const F_STARRING: u16 = 8;
+const F_STRONG_BY: u16 = 16;
+const F_LIFE: u16 = 32;
+const F_PRIZE: u16 = 64;
+const F_NON_FILM: u16 = 128;
+
 /// Words before a quote that make it a work of another art.
 const NON_FILM_CUES: &[&str] = &[
     "novel",
@@ -786,6 +797,7 @@ pub struct Patterns {
     not_name: HashSet<&'static str>,
     quote: Regex,
     year_paren: Regex,
+    word_flags: HashMap<&'static str, u16>,
 }
 
 fn set(words: &[&'static str]) -> HashSet<&'static str> {
@@ -870,9 +882,43 @@ impl Patterns {
                 r#"[“«]([^“”«»„"\n]{1,160}?)[”»"]|„([^“”„"\n]{1,160}?)[“”]|"([^"“”\n]{1,160}?)["”]|‘([^‘’\n]{1,120}?)’(?:[^\p{L}]|$)"#,
             )
             .unwrap_or_else(|e| panic!("quote regex: {e}")),
+            word_flags: {
+                let mut m: HashMap<&'static str, u16> = HashMap::new();
+                for (list, bit) in [
+                    (FILM_CUES, F_FILM_CUE),
+                    (FILMISH, F_FILMISH),
+                    (SPEECH, F_SPEECH),
+                    (STARRING, F_STARRING),
+                    (STRONG_BY, F_STRONG_BY),
+                    (LIFE_NOUNS, F_LIFE),
+                    (PRIZE_WORDS, F_PRIZE),
+                    (NON_FILM_CUES, F_NON_FILM),
+                ] {
+                    for w in list {
+                        *m.entry(w).or_default() |= bit;
+                    }
+                }
+                m
+            },
             year_paren: Regex::new(r"^\((1[89]\d\d|20\d\d)(?:,?\s+(?:film|movie|documentary|short|feature|animation|TV series|series|TV film|co-director|co-directed|segment|unfinished))?\)$")
                 .unwrap_or_else(|e| panic!("year regex: {e}")),
         }
+    }
+
+    /// The word-list bits of a word, compared ASCII case-insensitively.
+    fn flags_of(&self, w: &str) -> u16 {
+        let mut buf = [0u8; 24];
+        if !w.is_ascii() || w.len() > buf.len() {
+            return 0;
+        }
+        let b = &mut buf[..w.len()];
+        b.copy_from_slice(w.as_bytes());
+        b.make_ascii_lowercase();
+        std::str::from_utf8(b)
+            .ok()
+            .and_then(|l| self.word_flags.get(l))
+            .copied()
+            .unwrap_or(0)
     }
 
     /// True when `w` is a given name in the lexicon.
@@ -908,7 +954,18 @@ impl Patterns {
         if w.chars().count() < 4 || !is_cap(w) {
             return false;
         }
-        let lw = w.to_lowercase();
+        // ASCII words (most) are lowercased on the stack.
+        let mut buf = [0u8; 32];
+        let owned;
+        let lw: &str = if w.is_ascii() && w.len() <= buf.len() {
+            let b = &mut buf[..w.len()];
+            b.copy_from_slice(w.as_bytes());
+            b.make_ascii_lowercase();
+            std::str::from_utf8(b).unwrap_or(w)
+        } else {
+            owned = w.to_lowercase();
+            &owned
+        };
         self.suffixes
             .iter()
             .any(|s| lw.ends_with(s.as_str()) && lw.len() > s.len() + 1)
@@ -938,10 +995,12 @@ impl Patterns {
 
     /// Runs every rule over one document.
     pub fn find_into(&self, text: &str, toks: &[Token], out: &mut Vec<Candidate>) {
+        let flags = toks.iter().map(|t| self.flags_of(t.text(text))).collect();
         let cx = Cx {
             p: self,
             text,
             toks,
+            flags,
         };
         cx.persons(out);
         cx.quoted(out);
@@ -954,6 +1013,8 @@ struct Cx<'a> {
     p: &'a Patterns,
     text: &'a str,
     toks: &'a [Token],
+    /// Word-list bits of each token (`F_*`).
+    flags: Vec<u16>,
 }
 
 fn cand(start: usize, end: usize, ty: EntityType, rule: &'static str, priority: i32) -> Candidate {
@@ -972,6 +1033,10 @@ impl<'a> Cx<'a> {
 
     fn is_word(&self, i: usize) -> bool {
         self.toks.get(i).is_some_and(|t| t.kind == Kind::Word)
+    }
+
+    fn flag(&self, i: usize, bit: u16) -> bool {
+        self.flags.get(i).is_some_and(|f| f & bit != 0)
     }
 
     fn lower_is(&self, i: usize, words: &[&str]) -> bool {
@@ -1113,14 +1178,13 @@ impl<'a> Cx<'a> {
         let mut i = 0;
         while i < n {
             let w = self.w(i);
-            let lw_is = |words: &[&str]| self.lower_is(i, words);
             // `directed by X`, `starring X and Y`, `said X`.
             if w == "by" || w == "By" {
-                let strong = i > 0 && self.lower_is(i - 1, STRONG_BY);
+                let strong = i > 0 && self.flag(i - 1, F_STRONG_BY);
                 self.name_list(i + 1, strong, if strong { "by-role" } else { "by" }, out);
-            } else if lw_is(STARRING) && !self.name_token(i.wrapping_sub(1)) {
+            } else if self.flag(i, F_STARRING) && !self.name_token(i.wrapping_sub(1)) {
                 self.name_list(i + 1, true, "starring", out);
-            } else if lw_is(SPEECH)
+            } else if self.flag(i, F_SPEECH)
                 && is_lower_word(w)
                 && i > 0
                 && matches!(self.w(i - 1), "”" | "\"" | "," | "»" | "’")
@@ -1274,7 +1338,7 @@ impl<'a> Cx<'a> {
     /// `… Bekhozhin said`, `Satayev told`.
     fn speech_before(&self, out: &mut Vec<Candidate>) {
         for i in 1..self.toks.len() {
-            if !(self.lower_is(i, SPEECH) && is_lower_word(self.w(i))) {
+            if !(self.flag(i, F_SPEECH) && is_lower_word(self.w(i))) {
                 continue;
             }
             let mut s = i;
@@ -1465,10 +1529,7 @@ impl<'a> Cx<'a> {
         // `X’s birth`, `Tsoi's character`: a possessive before a life noun.
         for i in 0..n {
             let w = self.w(i);
-            if possessive_len(w) < w.len()
-                && self.is_word(i + 1)
-                && self.lower_is(i + 1, LIFE_NOUNS)
-            {
+            if possessive_len(w) < w.len() && self.is_word(i + 1) && self.flag(i + 1, F_LIFE) {
                 let mut s = i;
                 while s > 0 && i - s < 3 && self.name_token(s - 1) && self.adjacent(s) {
                     s -= 1;
@@ -1573,7 +1634,7 @@ impl<'a> Cx<'a> {
                 && title_cased(trimmed)
                 && !inner.trim_end().ends_with([',', '!', '?'])
                 && !after_is(&["said", "says", "he", "she", "-", "–", "—"])
-                && self.sentence_has(whole.start(), FILMISH)
+                && self.sentence_has(whole.start(), F_FILMISH)
             {
                 Some((EntityType::Film, "quoted-title", P_SHAPE))
             } else {
@@ -1624,9 +1685,9 @@ impl<'a> Cx<'a> {
                     && self.evidence(i - 2, i)
             }
         });
-        let nominee = prev == Some('(') && self.sentence_has(qs, PRIZE_WORDS);
+        let nominee = prev == Some('(') && self.sentence_has(qs, F_PRIZE);
         let for_prize = before.last().is_some_and(|w| w.eq_ignore_ascii_case("for"))
-            && self.sentence_has(qs, PRIZE_WORDS);
+            && self.sentence_has(qs, F_PRIZE);
         year_after || alt_after || alt_of || by_after || possessive_before || nominee || for_prize
     }
 
@@ -1660,7 +1721,7 @@ impl<'a> Cx<'a> {
                 .all(char::is_whitespace)
     }
 
-    fn sentence_has(&self, pos: usize, words: &[&str]) -> bool {
+    fn sentence_has(&self, pos: usize, bit: u16) -> bool {
         let i = self.toks.partition_point(|t| t.end <= pos);
         let mut s = i;
         while s > 0
@@ -1677,7 +1738,7 @@ impl<'a> Cx<'a> {
                 break;
             }
         }
-        (s..e).any(|k| self.lower_is(k, words))
+        (s..e).any(|k| self.flag(k, bit))
     }
 
     /// A title phrase ending just before token `end` (exclusive), walking
@@ -2113,7 +2174,7 @@ impl<'a> Cx<'a> {
                 }
             }
             let Some(k) = start else { continue };
-            if !self.adjacent(k) || self.lower_is(k, LIFE_NOUNS) {
+            if !self.adjacent(k) || self.flag(k, F_LIFE) {
                 continue;
             }
             if let Some(e) = self.title_forward(k, false) {
@@ -2234,7 +2295,7 @@ impl<'a> Cx<'a> {
                     && !self.person_like(s, i)
                     && !self.after_by(s)
                     && !(s..i).any(|k| self.w(k) == "and")
-                    && self.sentence_has(self.toks[i].start, FILMISH)
+                    && self.sentence_has(self.toks[i].start, F_FILMISH)
                 {
                     out.push(cand(
                         self.toks[s].start,
