@@ -1,5 +1,6 @@
 pub mod batch;
 pub mod clean;
+pub mod corpus;
 pub mod dates;
 pub mod error;
 pub mod eval;
