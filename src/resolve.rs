@@ -339,8 +339,9 @@ impl Resolver<'_> {
         // Titles found again: every whole-word occurrence.
         let mut titles: Vec<(&str, usize)> = titles.into_iter().collect();
         titles.sort();
-        for (title, k) in titles {
-            for (pos, _) in text.match_indices(title) {
+        let occurrences = title_occurrences(text, &titles);
+        for ((title, k), found) in titles.into_iter().zip(occurrences) {
+            for pos in found {
                 let span = CleanSpan::new(pos, pos + title.len());
                 if !whole_word(text, span) || overlaps_any(taken, span) {
                     continue;
@@ -566,6 +567,36 @@ fn sentence_of(text: &str, span: CleanSpan) -> &str {
         .find(['.', '!', '?', '\n'])
         .map_or(hi, |p| span.end + p);
     &text[start..end]
+}
+
+/// Where each title occurs in `text`, exactly as `text.match_indices(title)`
+/// would give them (left to right, not overlapping each other), found in one
+/// pass for all titles instead of one pass per title.
+fn title_occurrences(text: &str, titles: &[(&str, usize)]) -> Vec<Vec<usize>> {
+    let mut found = vec![Vec::new(); titles.len()];
+    if titles.is_empty() {
+        return found;
+    }
+    let ac = aho_corasick::AhoCorasick::builder()
+        .match_kind(aho_corasick::MatchKind::Standard)
+        .kind(Some(aho_corasick::AhoCorasickKind::NoncontiguousNFA))
+        .prefilter(false)
+        .build(titles.iter().map(|(t, _)| t));
+    let Ok(ac) = ac else {
+        for ((title, _), f) in titles.iter().zip(found.iter_mut()) {
+            f.extend(text.match_indices(title).map(|(p, _)| p));
+        }
+        return found;
+    };
+    // Overlapping matches come by end; for one title that is also by start.
+    for m in ac.find_overlapping_iter(text) {
+        let i = m.pattern().as_usize();
+        let f = &mut found[i];
+        if f.last().is_none_or(|&p| m.start() >= p + titles[i].0.len()) {
+            f.push(m.start());
+        }
+    }
+    found
 }
 
 fn possessive_stem(w: &str) -> usize {
