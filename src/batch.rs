@@ -218,6 +218,21 @@ pub trait Progress: Sync {
 pub struct Quiet;
 impl Progress for Quiet {}
 
+thread_local! {
+    /// One [`Worker`] per thread for the whole run: its buffers grow to the
+    /// largest document once and are reused from then on (rayon's
+    /// `map_init` would make a fresh one for every split of every chunk).
+    static WORKER: std::cell::RefCell<Worker> = std::cell::RefCell::new(Worker::new());
+}
+
+fn with_worker<T>(f: impl FnOnce(&mut Worker) -> T) -> T {
+    WORKER.with(|w| match w.try_borrow_mut() {
+        Ok(mut w) => f(&mut w),
+        // Re-entered on the same thread (never in practice): use a fresh one.
+        Err(_) => f(&mut Worker::new()),
+    })
+}
+
 /// Runs the pipeline over `inputs`, writing one JSON line each to `out`
 /// and `path: reason` lines to `err` for documents that failed.
 pub fn run_files(
@@ -232,10 +247,10 @@ pub fn run_files(
     for chunk in inputs.chunks(CHUNK) {
         let lines: Vec<(u64, Line)> = chunk
             .par_iter()
-            .map_init(Worker::new, |w, input| {
+            .map(|input| {
                 let r = read_input(input);
                 let n = r.as_ref().map_or(0, |(_, b)| b.len() as u64);
-                let r = r.map(|(doc, raw)| pipeline.extract(&doc, &raw, date, w));
+                let r = r.map(|(doc, raw)| with_worker(|w| pipeline.extract(&doc, &raw, date, w)));
                 (n, to_line(r))
             })
             .collect();
@@ -338,11 +353,13 @@ pub fn run_jsonl(
         }
         let lines: Vec<(u64, Line)> = batch
             .par_iter()
-            .map_init(Worker::new, |w, (n, line)| {
+            .map(|(n, line)| {
                 let r = parse_jsonl(line.trim_end_matches(['\n', '\r']), *n);
                 let bytes = r.as_ref().map_or(0, |(_, t, _)| t.len() as u64);
                 let r = r.map(|(id, text, date)| {
-                    pipeline.extract(&id, text.as_bytes(), date.or(default_date), w)
+                    with_worker(|w| {
+                        pipeline.extract(&id, text.as_bytes(), date.or(default_date), w)
+                    })
                 });
                 (bytes, to_line(r))
             })
