@@ -1,0 +1,192 @@
+//! Per-stage and end-to-end benchmarks: `cargo bench` (or `cargo bench --
+//! clean` for one stage). Throughput is reported in bytes of raw input.
+//!
+//! The corpus is generated in memory from `samples/` with a fixed seed
+//! (`kinex::corpus::docs`, the generator behind `kinex gen-corpus`), so
+//! every run times the same bytes. Each benchmark first computes what it
+//! finds (noise ranges, sentences, dates, matches, entities, JSON bytes)
+//! and compares it with the constant below, so a change that makes a stage
+//! fast by making it wrong fails here. When a rule or a gazetteer changes
+//! on purpose, update the constants: the panic message gives the new count.
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use kinex::clean::Cleaner;
+use kinex::corpus;
+use kinex::dates::DateFinder;
+use kinex::gazetteer::Gazetteer;
+use kinex::offsets::CleanText;
+use kinex::patterns::Patterns;
+use kinex::pipeline::{Pipeline, Worker};
+use kinex::record::Record;
+use kinex::segment::Segmenter;
+use kinex::tokens::tokenize;
+use std::hint::black_box;
+use std::time::Duration;
+
+/// Seed and size of the benchmark corpus.
+const SEED: u64 = 42;
+const BYTES: u64 = 2_000_000;
+
+// What each stage finds on that corpus (see the module doc).
+const NOISE: usize = 4_804;
+const SENTENCES: usize = 13_394;
+const DATES: usize = 4_039;
+const MATCHES: usize = 27_455;
+const ENTITIES: usize = 12_835;
+const JSON_BYTES: usize = 3_466_054;
+
+fn check(what: &str, got: usize, want: usize) {
+    assert_eq!(
+        got, want,
+        "{what}: the benchmark corpus gave {got}, expected {want}; if the change is intended, update the constant in benches/stages.rs"
+    );
+}
+
+struct Fixture {
+    docs: Vec<(String, String)>,
+    clean: Vec<String>,
+    bytes: u64,
+    pipeline: Pipeline,
+}
+
+fn fixture() -> Fixture {
+    let gaz = Gazetteer::embedded().expect("embedded gazetteer");
+    let docs = corpus::docs(&gaz, SEED, BYTES);
+    let bytes = docs.iter().map(|(_, d)| d.len() as u64).sum();
+    let cleaner = Cleaner::new();
+    let clean = docs
+        .iter()
+        .map(|(_, d)| cleaner.clean(d.as_bytes()).1.as_str().to_string())
+        .collect();
+    Fixture {
+        docs,
+        clean,
+        bytes,
+        pipeline: Pipeline::new(gaz),
+    }
+}
+
+fn stages(c: &mut Criterion) {
+    let f = fixture();
+    let mut g = c.benchmark_group("stage");
+    g.sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(5))
+        .throughput(Throughput::BytesDecimal(f.bytes));
+
+    // clean: noise detection and the cleaned text with its offset map.
+    let cleaner = Cleaner::new();
+    let clean_all = |noise: &mut Vec<_>, out: &mut CleanText| {
+        let mut n = 0;
+        for (_, d) in &f.docs {
+            cleaner.clean_into(d.as_bytes(), noise, out);
+            n += noise.len();
+        }
+        n
+    };
+    let (mut noise, mut out) = (Vec::new(), CleanText::default());
+    check("noise ranges", clean_all(&mut noise, &mut out), NOISE);
+    g.bench_function("clean", |b| {
+        b.iter(|| black_box(clean_all(&mut noise, &mut out)))
+    });
+
+    // segment: sentence boundaries on clean text.
+    let seg = Segmenter::new();
+    let segment_all = |out: &mut Vec<_>| {
+        let mut n = 0;
+        for t in &f.clean {
+            out.clear();
+            seg.split_into(t, out);
+            n += out.len();
+        }
+        n
+    };
+    let mut sents = Vec::new();
+    check("sentences", segment_all(&mut sents), SENTENCES);
+    g.bench_function("segment", |b| b.iter(|| black_box(segment_all(&mut sents))));
+
+    // dates: every date expression with its normalized value.
+    let dates = DateFinder::new();
+    let anchor = Some(jiff::civil::date(2026, 2, 7));
+    let dates_all = || {
+        f.clean
+            .iter()
+            .map(|t| dates.find(t, anchor).len())
+            .sum::<usize>()
+    };
+    check("dates", dates_all(), DATES);
+    g.bench_function("dates", |b| b.iter(|| black_box(dates_all())));
+
+    // match: tokens, the gazetteer automaton and the pattern rules.
+    let gaz = f.pipeline.gazetteer();
+    let patterns = Patterns::new(gaz.lexicons());
+    let match_all = |toks: &mut Vec<_>, gm: &mut Vec<_>, cands: &mut Vec<_>| {
+        let mut n = 0;
+        for t in &f.clean {
+            tokenize(t, toks);
+            gm.clear();
+            gaz.find_into(t, gm);
+            cands.clear();
+            patterns.find_into(t, toks, cands);
+            n += gm.len() + cands.len();
+        }
+        n
+    };
+    let (mut toks, mut gm, mut cands) = (Vec::new(), Vec::new(), Vec::new());
+    check(
+        "gazetteer matches + pattern candidates",
+        match_all(&mut toks, &mut gm, &mut cands),
+        MATCHES,
+    );
+    g.bench_function("match", |b| {
+        b.iter(|| black_box(match_all(&mut toks, &mut gm, &mut cands)))
+    });
+
+    // emit: JSON serialization of finished records.
+    let mut w = Worker::new();
+    let records: Vec<Record> = f
+        .docs
+        .iter()
+        .map(|(name, d)| f.pipeline.extract(name, d.as_bytes(), None, &mut w))
+        .collect();
+    let mut buf = Vec::with_capacity(1 << 20);
+    let emit_all = |buf: &mut Vec<u8>| {
+        let mut n = 0;
+        for r in &records {
+            buf.clear();
+            serde_json::to_writer(&mut *buf, r).expect("serialize");
+            buf.push(b'\n');
+            n += buf.len();
+        }
+        n
+    };
+    check("JSON bytes", emit_all(&mut buf), JSON_BYTES);
+    g.bench_function("emit", |b| b.iter(|| black_box(emit_all(&mut buf))));
+    g.finish();
+
+    // end to end: raw bytes in, JSON lines out, one thread.
+    let mut g = c.benchmark_group("end_to_end");
+    g.sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(8))
+        .throughput(Throughput::BytesDecimal(f.bytes));
+    let e2e = |w: &mut Worker, buf: &mut Vec<u8>| {
+        let mut n = 0;
+        buf.clear();
+        for (name, d) in &f.docs {
+            let r = f.pipeline.extract(name, d.as_bytes(), None, w);
+            n += r.entities.len();
+            serde_json::to_writer(&mut *buf, &r).expect("serialize");
+            buf.push(b'\n');
+        }
+        n
+    };
+    check("entities", e2e(&mut w, &mut buf), ENTITIES);
+    g.bench_function("extract_1_thread", |b| {
+        b.iter(|| black_box(e2e(&mut w, &mut buf)))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, stages);
+criterion_main!(benches);
