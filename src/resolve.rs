@@ -339,7 +339,7 @@ impl Resolver<'_> {
         // Titles found again: every whole-word occurrence.
         let mut titles: Vec<(&str, usize)> = titles.into_iter().collect();
         titles.sort();
-        let occurrences = title_occurrences(text, &titles);
+        let occurrences = title_occurrences(text, toks, &titles);
         for ((title, k), found) in titles.into_iter().zip(occurrences) {
             for pos in found {
                 let span = CleanSpan::new(pos, pos + title.len());
@@ -569,31 +569,37 @@ fn sentence_of(text: &str, span: CleanSpan) -> &str {
     &text[start..end]
 }
 
-/// Where each title occurs in `text`, exactly as `text.match_indices(title)`
-/// would give them (left to right, not overlapping each other), found in one
-/// pass for all titles instead of one pass per title.
-fn title_occurrences(text: &str, titles: &[(&str, usize)]) -> Vec<Vec<usize>> {
+/// Where each title occurs in `text`, left to right and not overlapping
+/// each other, as `text.match_indices(title)` finds them at word starts:
+/// one pass over the tokens, looking titles up by their first word, with no
+/// per-document automaton or per-title scan of the text.
+fn title_occurrences(text: &str, toks: &[Token], titles: &[(&str, usize)]) -> Vec<Vec<usize>> {
     let mut found = vec![Vec::new(); titles.len()];
-    if titles.is_empty() {
-        return found;
+    let mut by_first: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, (title, _)) in titles.iter().enumerate() {
+        let first = title
+            .split(|c: char| !(c.is_alphanumeric() || matches!(c, '-' | '\'' | '’')))
+            .next()
+            .unwrap_or(title);
+        by_first.entry(first).or_default().push(i);
     }
-    let ac = aho_corasick::AhoCorasick::builder()
-        .match_kind(aho_corasick::MatchKind::Standard)
-        .kind(Some(aho_corasick::AhoCorasickKind::NoncontiguousNFA))
-        .prefilter(false)
-        .build(titles.iter().map(|(t, _)| t));
-    let Ok(ac) = ac else {
-        for ((title, _), f) in titles.iter().zip(found.iter_mut()) {
-            f.extend(text.match_indices(title).map(|(p, _)| p));
-        }
-        return found;
-    };
-    // Overlapping matches come by end; for one title that is also by start.
-    for m in ac.find_overlapping_iter(text) {
-        let i = m.pattern().as_usize();
-        let f = &mut found[i];
-        if f.last().is_none_or(|&p| m.start() >= p + titles[i].0.len()) {
-            f.push(m.start());
+    for t in toks {
+        let w = t.text(text);
+        let Some(list) = by_first
+            .get(w)
+            .or_else(|| by_first.get(&w[..possessive_stem(w)]))
+        else {
+            continue;
+        };
+        for &i in list {
+            let title = titles[i].0;
+            if text[t.start..].starts_with(title)
+                && found[i]
+                    .last()
+                    .is_none_or(|&p: &usize| t.start >= p + title.len())
+            {
+                found[i].push(t.start);
+            }
         }
     }
     found
