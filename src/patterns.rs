@@ -788,7 +788,8 @@ const ORDINAL_WORDS: &[&str] = &[
 pub struct Patterns {
     given: HashSet<String>,
     common: HashSet<String>,
-    suffixes: Vec<String>,
+    suffix_set: HashSet<String>,
+    suffix_lens: Vec<usize>,
     weak_suffixes: Vec<String>,
     particles: HashSet<String>,
     roles: HashSet<String>,
@@ -871,7 +872,13 @@ impl Patterns {
         Self {
             given: lex.get("given-names").iter().map(|s| s.trim().to_string()).collect(),
             common: lex.get("common-words").iter().map(|s| s.trim().to_lowercase()).collect(),
-            suffixes,
+            suffix_lens: {
+                let mut l: Vec<usize> = suffixes.iter().map(String::len).collect();
+                l.sort_unstable();
+                l.dedup();
+                l
+            },
+            suffix_set: suffixes.into_iter().collect(),
             weak_suffixes,
             particles: lex.get("person-particles").iter().map(|s| s.trim().to_lowercase()).collect(),
             roles,
@@ -966,9 +973,12 @@ impl Patterns {
             owned = w.to_lowercase();
             &owned
         };
-        self.suffixes
-            .iter()
-            .any(|s| lw.ends_with(s.as_str()) && lw.len() > s.len() + 1)
+        // One set lookup per distinct ending length, not a scan of all.
+        self.suffix_lens.iter().any(|&n| {
+            lw.len() > n + 1
+                && lw.is_char_boundary(lw.len() - n)
+                && self.suffix_set.contains(&lw[lw.len() - n..])
+        })
     }
 
     fn has_weak_suffix(&self, w: &str) -> bool {

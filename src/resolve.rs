@@ -394,11 +394,11 @@ impl Resolver<'_> {
         // The fullest name of each person: surname and given-name mentions
         // take the id of the full name they were linked to (already copied);
         // the rest derive theirs from their own text.
-        let mut by_text: HashMap<(EntityType, String), String> = HashMap::new();
+        let mut by_text: HashMap<(EntityType, &str), String> = HashMap::new();
         for m in out.iter() {
             if !m.id.is_empty() {
                 by_text
-                    .entry((m.ty, text[m.span.range()].to_string()))
+                    .entry((m.ty, &text[m.span.range()]))
                     .or_insert_with(|| m.id.clone());
             }
         }
@@ -439,7 +439,7 @@ impl Resolver<'_> {
         for m in out.iter_mut() {
             if m.id.is_empty() {
                 let s = &text[m.span.range()];
-                m.id = match (&m.value, by_text.get(&(m.ty, s.to_string()))) {
+                m.id = match (&m.value, by_text.get(&(m.ty, s))) {
                     (_, Some(id)) => id.clone(),
                     (Some(v), None) if m.ty == EntityType::Date => format!("date:{v}"),
                     _ => format!("{}:{}", m.ty.as_str(), slug(s)),
