@@ -238,7 +238,40 @@ impl Cleaner {
                 .classify_line(body)
                 .filter(|k| !(in_table && *k == NoiseKind::Navigation && self.is_menu(body)))
             {
-                push(line.start, line.content_end(text), kind);
+                let mut end = line.content_end(text);
+                // The link list under a `See also` / `Related` heading, up
+                // to the next blank line, is navigation too.
+                let heading = body.trim_end_matches(':').to_ascii_lowercase();
+                if kind == NoiseKind::Navigation
+                    && matches!(
+                        heading.as_str(),
+                        "see also"
+                            | "related"
+                            | "related articles"
+                            | "read also"
+                            | "read more"
+                            | "more on this"
+                            | "also read"
+                    )
+                {
+                    let mut j = i + 1;
+                    while let Some(l) = all.get(j) {
+                        let b = l.trimmed(text);
+                        if b.is_empty() && j == i + 1 {
+                            j += 1;
+                            continue;
+                        }
+                        if b.is_empty() || b.len() > 100 || b.ends_with(['.', '!', '?']) {
+                            break;
+                        }
+                        end = l.content_end(text);
+                        j += 1;
+                    }
+                    push(line.start, end, kind);
+                    i = j;
+                    continue;
+                }
+                push(line.start, end, kind);
                 i += 1;
                 continue;
             }
@@ -582,6 +615,7 @@ mod tests {
             ("« Previous  1  2  3  4  Next »\n", &[("« Previous  1  2  3  4  Next »", "navigation")]),
             ("Viewing 7–12 of 24 films\n", &[("Viewing 7–12 of 24 films", "navigation")]),
             ("See also\n", &[("See also", "navigation")]),
+            ("See also\nCinema of Kazakhstan\nCinema of Uzbekistan\n\nProse here.", &[("See also\nCinema of Kazakhstan\nCinema of Uzbekistan", "navigation")]),
             ("Read more: Kazakh film wins in Busan\n", &[("Read more: Kazakh film wins in Busan", "navigation")]),
             ("text [+see also: film profile, trailer] more", &[("[+see also: film profile, trailer]", "navigation")]),
             ("nullThe film opens in May.\n", &[("null", "artifact")]),
