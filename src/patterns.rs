@@ -1681,6 +1681,12 @@ impl<'a> Cx<'a> {
             let head = head.strip_suffix('(').unwrap_or(head).trim_end();
             head.ends_with(['”', '"', '»'])
         };
+        // `1. “Qorgan” — Zhanna Issabayeva`: a title, a dash, its director.
+        let dash_name = after.first().is_some_and(|d| matches!(*d, "—" | "–" | "-")) && {
+            let k = self.toks.partition_point(|t| t.start < qe) + 1;
+            self.name_at(k)
+                .is_some_and(|(j, _)| j - k >= 2 && self.evidence(k, j))
+        };
         let by_after = after.first() == Some(&"by") && {
             let k = self.toks.partition_point(|t| t.start < qe) + 1;
             self.name_at(k)
@@ -1698,7 +1704,14 @@ impl<'a> Cx<'a> {
         let nominee = prev == Some('(') && self.sentence_has(qs, F_PRIZE);
         let for_prize = before.last().is_some_and(|w| w.eq_ignore_ascii_case("for"))
             && self.sentence_has(qs, F_PRIZE);
-        year_after || alt_after || alt_of || by_after || possessive_before || nominee || for_prize
+        year_after
+            || alt_after
+            || alt_of
+            || by_after
+            || dash_name
+            || possessive_before
+            || nominee
+            || for_prize
     }
 
     fn words_before(&self, pos: usize, n: usize) -> Vec<&'a str> {

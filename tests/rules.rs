@@ -101,6 +101,16 @@ fn films_from_context_alone() {
                 &[],
             ),
             (
+                "1. “Qorgan” — Zhanna Issabayeva\n2. “Zhanym” — Ermek Tursunov",
+                &["film:Qorgan", "film:Zhanym"],
+                &[],
+            ),
+            (
+                "There’s also “SteppeBox” - a competition just for movies.",
+                &[],
+                &["film:SteppeBox"],
+            ),
+            (
                 "Poncha by Kaisha Rakhimova took first place.",
                 &["film:Poncha", "person:Kaisha Rakhimova"],
                 &[],
