@@ -12,11 +12,11 @@ fn full_pipeline_meets_its_floors() {
     common::assert_floors(
         &r,
         &[
-            ("film", 0.98),
-            ("person", 0.98),
-            ("date", 0.99),
-            ("award", 0.98),
-            ("festival", 0.98),
+            ("film", 1.0),
+            ("person", 1.0),
+            ("date", 1.0),
+            ("award", 1.0),
+            ("festival", 1.0),
         ],
         0.99,
         0.99,
@@ -33,11 +33,11 @@ fn patterns_only_meet_their_floors() {
     common::assert_floors(
         &r,
         &[
-            ("film", 0.97),
-            ("person", 0.97),
-            ("date", 0.99),
-            ("award", 0.97),
-            ("festival", 0.95),
+            ("film", 1.0),
+            ("person", 0.99),
+            ("date", 1.0),
+            ("award", 1.0),
+            ("festival", 0.97),
         ],
         0.99,
         0.99,
