@@ -1037,6 +1037,18 @@ fn cand(start: usize, end: usize, ty: EntityType, rule: &'static str, priority: 
 }
 
 impl<'a> Cx<'a> {
+    /// A candidate covering tokens `s..e` (exclusive).
+    fn token_cand(
+        &self,
+        s: usize,
+        e: usize,
+        ty: EntityType,
+        rule: &'static str,
+        p: i32,
+    ) -> Candidate {
+        cand(self.toks[s].start, self.toks[e - 1].end, ty, rule, p)
+    }
+
     fn w(&self, i: usize) -> &'a str {
         self.toks.get(i).map_or("", |t| t.text(self.text))
     }
@@ -1458,20 +1470,8 @@ impl<'a> Cx<'a> {
             if self.p.is_ordinary(self.w(s)) && i - s == 1 {
                 continue;
             }
-            out.push(cand(
-                self.toks[s].start,
-                self.toks[i - 1].end,
-                EntityType::Person,
-                "character-cast",
-                P_CUE,
-            ));
-            out.push(cand(
-                self.toks[a].start,
-                self.toks[close - 1].end,
-                EntityType::Person,
-                "character-cast",
-                P_CUE,
-            ));
+            out.push(self.token_cand(s, i, EntityType::Person, "character-cast", P_CUE));
+            out.push(self.token_cand(a, close, EntityType::Person, "character-cast", P_CUE));
         }
     }
 
@@ -1899,13 +1899,7 @@ impl<'a> Cx<'a> {
                     }
                     if let Some(s) = self.title_back(t, true) {
                         if self.title_ok(s, t) {
-                            out.push(cand(
-                                self.toks[s].start,
-                                self.toks[t - 1].end,
-                                EntityType::Film,
-                                "title-year",
-                                P_CUE,
-                            ));
+                            out.push(self.token_cand(s, t, EntityType::Film, "title-year", P_CUE));
                         }
                     }
                 }
@@ -1916,9 +1910,9 @@ impl<'a> Cx<'a> {
                     if self.evidence(i + 1, j) {
                         if let Some(s) = self.title_back(i, false) {
                             if self.title_ok(s, i) && !self.evidence(s, i) {
-                                out.push(cand(
-                                    self.toks[s].start,
-                                    self.toks[i - 1].end,
+                                out.push(self.token_cand(
+                                    s,
+                                    i,
                                     EntityType::Film,
                                     "title-by",
                                     P_CUE,
@@ -1997,13 +1991,7 @@ impl<'a> Cx<'a> {
                         && (noun_cue || !self.person_like(k, e))
                         && !self.modifier_follows(e)
                     {
-                        out.push(cand(
-                            self.toks[k].start,
-                            self.toks[e - 1].end,
-                            EntityType::Film,
-                            "film-cue",
-                            P_CUE,
-                        ));
+                        out.push(self.token_cand(k, e, EntityType::Film, "film-cue", P_CUE));
                     }
                 }
             }
@@ -2021,13 +2009,7 @@ impl<'a> Cx<'a> {
                         break;
                     };
                     if self.title_ok(k, e) && !self.person_like(k, e) {
-                        out.push(cand(
-                            self.toks[k].start,
-                            self.toks[e - 1].end,
-                            EntityType::Film,
-                            "film-list",
-                            P_CUE,
-                        ));
+                        out.push(self.token_cand(k, e, EntityType::Film, "film-list", P_CUE));
                     }
                     k = match (self.w(e), self.w(e + 1)) {
                         (",", "and") => e + 2,
@@ -2155,13 +2137,7 @@ impl<'a> Cx<'a> {
                         || self.w(k).chars().all(|c| c.is_ascii_digit())
                 });
                 if words_ok && self.is_word(s) && e > s {
-                    out.push(cand(
-                        self.toks[s].start,
-                        self.toks[e - 1].end,
-                        EntityType::Film,
-                        "listing-heading",
-                        P_CUE,
-                    ));
+                    out.push(self.token_cand(s, e, EntityType::Film, "listing-heading", P_CUE));
                 }
             }
             i = j;
@@ -2202,13 +2178,7 @@ impl<'a> Cx<'a> {
             }
             if let Some(e) = self.title_forward(k, false) {
                 if self.title_ok(k, e) && !self.person_like(k, e) && !self.modifier_follows(e) {
-                    out.push(cand(
-                        self.toks[k].start,
-                        self.toks[e - 1].end,
-                        EntityType::Film,
-                        "title-after",
-                        P_CUE - 5,
-                    ));
+                    out.push(self.token_cand(k, e, EntityType::Film, "title-after", P_CUE - 5));
                 }
             }
         }
@@ -2245,13 +2215,7 @@ impl<'a> Cx<'a> {
             }
             if let Some(s) = self.title_back(e, false) {
                 if self.title_ok(s, e) && !self.evidence(s, e) && !self.after_by(s) {
-                    out.push(cand(
-                        self.toks[s].start,
-                        self.toks[e - 1].end,
-                        EntityType::Film,
-                        "title-nominated",
-                        P_CUE - 5,
-                    ));
+                    out.push(self.token_cand(s, e, EntityType::Film, "title-nominated", P_CUE - 5));
                 }
             }
         }
@@ -2320,13 +2284,7 @@ impl<'a> Cx<'a> {
                     && !(s..i).any(|k| self.w(k) == "and")
                     && self.sentence_has(self.toks[i].start, F_FILMISH)
                 {
-                    out.push(cand(
-                        self.toks[s].start,
-                        self.toks[i - 1].end,
-                        EntityType::Film,
-                        "title-country",
-                        P_CUE - 5,
-                    ));
+                    out.push(self.token_cand(s, i, EntityType::Film, "title-country", P_CUE - 5));
                 }
             }
         }
@@ -2398,26 +2356,14 @@ impl<'a> Cx<'a> {
                         break;
                     }
                 }
-                out.push(cand(
-                    self.toks[i].start,
-                    self.toks[end - 1].end,
-                    EntityType::Award,
-                    "best",
-                    P_CUE,
-                ));
+                out.push(self.token_cand(i, end, EntityType::Award, "best", P_CUE));
             }
             // `best foreign-language film Oscar`
             if w == "best" {
                 for k in i + 1..(i + 6).min(n) {
                     let x = self.w(k);
                     if matches!(x, "Oscar" | "Oscars" | "BAFTA" | "Globe") {
-                        out.push(cand(
-                            self.toks[i].start,
-                            self.toks[k].end,
-                            EntityType::Award,
-                            "best-oscar",
-                            P_CUE,
-                        ));
+                        out.push(self.token_cand(i, k + 1, EntityType::Award, "best-oscar", P_CUE));
                         break;
                     }
                     if !(self.is_word(k) || x == "-") || !self.adjacent(k) {
@@ -2435,23 +2381,11 @@ impl<'a> Cx<'a> {
                 let distinctive = (s..i)
                     .any(|k| !GENERIC_AWARD_WORDS.contains(&self.w(k)) && self.w(k) != "Best");
                 if s < i && distinctive && !self.headline_line(i) {
-                    out.push(cand(
-                        self.toks[s].start,
-                        self.toks[i].end,
-                        EntityType::Award,
-                        "award-name",
-                        P_CUE - 5,
-                    ));
+                    out.push(self.token_cand(s, i + 1, EntityType::Award, "award-name", P_CUE - 5));
                 }
             }
             if w == "Grand" && self.w(i + 1) == "Prix" && self.adjacent(i + 1) {
-                out.push(cand(
-                    self.toks[i].start,
-                    self.toks[i + 1].end,
-                    EntityType::Award,
-                    "award-name",
-                    P_CUE,
-                ));
+                out.push(self.token_cand(i, i + 1 + 1, EntityType::Award, "award-name", P_CUE));
             }
             // `… Film Festival`, `Golden Panda Awards`
             if FESTIVAL_HEADS.contains(&w) && self.is_word(i) {
@@ -2469,9 +2403,9 @@ impl<'a> Cx<'a> {
                 // `Film Week` needs `Film`; a lone `Awards` is no festival.
                 let week_ok = w != "Week" || (s..i).any(|k| self.w(k) == "Film");
                 if s < i && distinctive && week_ok {
-                    out.push(cand(
-                        self.toks[s].start,
-                        self.toks[i].end,
+                    out.push(self.token_cand(
+                        s,
+                        i + 1,
                         EntityType::Festival,
                         "festival-name",
                         P_CUE,
@@ -2492,9 +2426,9 @@ impl<'a> Cx<'a> {
                 if s < i
                     && !(s..i).any(|k| self.p.not_name.contains(self.w(k)) || is_demonym(self.w(k)))
                 {
-                    out.push(cand(
-                        self.toks[s].start,
-                        self.toks[i - 1].end,
+                    out.push(self.token_cand(
+                        s,
+                        i,
                         EntityType::Festival,
                         "festival-lower",
                         P_CUE - 5,
