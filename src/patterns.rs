@@ -805,6 +805,18 @@ fn set(words: &[&'static str]) -> HashSet<&'static str> {
     words.iter().copied().collect()
 }
 
+/// `w` lowercased on the stack when it is ASCII and short, as most words
+/// are; `None` otherwise. Saves a `String` per lookup on the hot path.
+fn ascii_lower<'b>(w: &str, buf: &'b mut [u8; 32]) -> Option<&'b str> {
+    if !w.is_ascii() || w.len() > buf.len() {
+        return None;
+    }
+    let b = &mut buf[..w.len()];
+    b.copy_from_slice(w.as_bytes());
+    b.make_ascii_lowercase();
+    std::str::from_utf8(b).ok()
+}
+
 fn is_cap(w: &str) -> bool {
     w.chars().next().is_some_and(char::is_uppercase)
 }
@@ -914,15 +926,8 @@ impl Patterns {
 
     /// The word-list bits of a word, compared ASCII case-insensitively.
     fn flags_of(&self, w: &str) -> u16 {
-        let mut buf = [0u8; 24];
-        if !w.is_ascii() || w.len() > buf.len() {
-            return 0;
-        }
-        let b = &mut buf[..w.len()];
-        b.copy_from_slice(w.as_bytes());
-        b.make_ascii_lowercase();
-        std::str::from_utf8(b)
-            .ok()
+        let mut buf = [0u8; 32];
+        ascii_lower(w, &mut buf)
             .and_then(|l| self.word_flags.get(l))
             .copied()
             .unwrap_or(0)
@@ -940,19 +945,8 @@ impl Patterns {
         if self.given.contains(w) {
             return false;
         }
-        let stem = &w[..possessive_len(w)];
-        if stem.is_ascii() {
-            let mut buf = [0u8; 32];
-            if stem.len() > buf.len() {
-                return false;
-            }
-            let b = &mut buf[..stem.len()];
-            b.copy_from_slice(stem.as_bytes());
-            b.make_ascii_lowercase();
-            std::str::from_utf8(b).is_ok_and(|l| self.common.contains(l))
-        } else {
-            false
-        }
+        let mut buf = [0u8; 32];
+        ascii_lower(&w[..possessive_len(w)], &mut buf).is_some_and(|l| self.common.contains(l))
     }
 
     /// True when `w` ends like a surname of the region (`-ov`, `-eva`,
@@ -961,17 +955,14 @@ impl Patterns {
         if w.chars().count() < 4 || !is_cap(w) {
             return false;
         }
-        // ASCII words (most) are lowercased on the stack.
         let mut buf = [0u8; 32];
         let owned;
-        let lw: &str = if w.is_ascii() && w.len() <= buf.len() {
-            let b = &mut buf[..w.len()];
-            b.copy_from_slice(w.as_bytes());
-            b.make_ascii_lowercase();
-            std::str::from_utf8(b).unwrap_or(w)
-        } else {
-            owned = w.to_lowercase();
-            &owned
+        let lw: &str = match ascii_lower(w, &mut buf) {
+            Some(l) => l,
+            None => {
+                owned = w.to_lowercase();
+                &owned
+            }
         };
         // One set lookup per distinct ending length, not a scan of all.
         self.suffix_lens.iter().any(|&n| {
@@ -991,13 +982,7 @@ impl Patterns {
     fn is_role(&self, w: &str) -> bool {
         if w.is_ascii() {
             let mut buf = [0u8; 32];
-            if w.len() > buf.len() {
-                return false;
-            }
-            let b = &mut buf[..w.len()];
-            b.copy_from_slice(w.as_bytes());
-            b.make_ascii_lowercase();
-            std::str::from_utf8(b).is_ok_and(|l| self.roles.contains(l))
+            ascii_lower(w, &mut buf).is_some_and(|l| self.roles.contains(l))
         } else {
             self.roles.contains(&w.to_lowercase())
         }
