@@ -31,7 +31,7 @@
 use crate::error::{Error, Result};
 use crate::span::{CleanSpan, EntityType};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::path::{Path, PathBuf};
 
 mod embedded {

@@ -15,8 +15,8 @@
 use crate::gazetteer::Lexicons;
 use crate::span::{Candidate, CleanSpan, EntityType, Source};
 use crate::tokens::{Kind, Token};
+use foldhash::{HashMap, HashMapExt, HashSet};
 use regex::Regex;
-use std::collections::{HashMap, HashSet};
 
 /// Priority of a rule with a strong context cue.
 pub const P_CUE: i32 = 30;

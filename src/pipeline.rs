@@ -19,7 +19,7 @@ use crate::resolve::{Mention, Resolver, Scratch, P_DATE};
 use crate::segment::Segmenter;
 use crate::span::{Candidate, CleanSpan, EntityType, Noise, RawSpan, Source};
 use crate::tokens::{tokenize, Token};
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::ops::Range;
 
 /// Everything compiled once per run.

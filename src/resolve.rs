@@ -21,7 +21,8 @@ use crate::gazetteer::{slug, GazMatch, Gazetteer};
 use crate::patterns::Patterns;
 use crate::span::{Candidate, CleanSpan, EntityType, Source};
 use crate::tokens::{Kind, Token};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet};
+use std::collections::BTreeMap;
 
 /// A resolved mention in clean coordinates.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -17,7 +17,7 @@
 //! `unicode-segmentation`'s own sentence iterator is not used on the whole text: its SB8
 //! look-ahead is quadratic on long runs of quotes or spaces after a period.
 
-use std::collections::HashSet;
+use foldhash::HashSet;
 use std::ops::Range;
 use unicode_segmentation::UnicodeSegmentation;
 
