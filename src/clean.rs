@@ -67,13 +67,13 @@ impl Cleaner {
     pub fn new() -> Self {
         Self {
             shortcode: re(
-                r"(?is)\[(?:caption|wp_caption|gallery|embed|video|audio)\b[^\]\n]{0,500}\].{0,2000}?\[/(?:caption|wp_caption|gallery|embed|video|audio)\]",
+                r"(?is)\[(?:caption|wp_caption|gallery|embed|video|audio)\b[^\]\n]*\].*?\[/(?:caption|wp_caption|gallery|embed|video|audio)\]",
             ),
             shortcode_tag: re(
-                r"(?i)\[/?(?:caption|wp_caption|gallery|embed|video|audio)\b[^\]\n]{0,500}\]",
+                r"(?i)\[/?(?:caption|wp_caption|gallery|embed|video|audio)\b[^\]\n]*\]",
             ),
             link_block: re(
-                r"(?i)\[\s*\+?\s*(?:see also|read more|read also|related|more)\s*:[^\]\n]{0,1000}\]",
+                r"(?i)\[\s*\+?\s*(?:see also|read more|read also|related|more)\s*:[^\]\n]*\]",
             ),
             citation: re(
                 r"\[(?:\d{1,4}|[a-z]|[a-z]?\s?\d{1,3}|citation needed|clarification needed|verification needed|when\?|who\?|dubious[^\]\n]{0,40}|note \d{1,3}|nb \d{1,3}|edit)\]",
@@ -105,7 +105,11 @@ impl Cleaner {
             null_artifact: re(
                 r"(?m)(?:^|[\s\u{a0}])(null)(?:[A-Z“\x22«‘]|\s*$)|^[\s\u{a0}]*(null)\s+[A-Z“\x22«‘]",
             ),
-            image_file: re(r"(?i)^[\w\-. ()%]{1,200}\.(?:jpe?g|png|gif|webp|svg|bmp|tiff?)$"),
+            // Unbounded classes here and below: a counted repetition of a
+            // Unicode class compiles to one copy per count, which made the
+            // lazy DFA give up and the search fall back to slower engines.
+            // Callers bound the line length instead.
+            image_file: re(r"(?i)^[\w\-. ()%]+\.(?:jpe?g|png|gif|webp|svg|bmp|tiff?)$"),
             share_word: re(
                 r"(?i)^(?:share|tweet|pin(?:\s+it)?|email|e-mail|print|copy\s+link|whatsapp|telegram|facebook|twitter|vk|linkedin)$",
             ),
@@ -114,7 +118,7 @@ impl Cleaner {
                 r"(?i)^(?:references|notes|footnotes|citations|sources|bibliography|notes and references)$",
             ),
             glued: re(
-                r"^[\s\u{a0}•·]*[A-Z][\w.'’ ]{0,40}?(?:[a-z][\d$€£₸]|[a-z]\s?\$|by[A-Z]|[a-z]{2}[A-Z][a-z])",
+                r"^[\s\u{a0}•·]*[A-Z][0-9A-Za-z_.'’ ]{0,40}?(?:[a-z][\d$€£₸]|[a-z]\s?\$|by[A-Z]|[a-z]{2}[A-Z][a-z])",
             ),
             wiki_citation_count: re(r"\[\d{1,4}\]"),
             quote_line: re(r"[.!?]\s|[.!?]$"),
@@ -173,14 +177,22 @@ impl Cleaner {
                 noise.push(Noise { start, end, kind });
             }
         };
+        // The length limits keep a stray opening tag from swallowing a
+        // page; a shortcode too long to be a caption still loses its tags.
         for m in self.shortcode.find_iter(text) {
-            push(m.start(), m.end(), NoiseKind::Caption);
+            if m.len() <= 2_600 {
+                push(m.start(), m.end(), NoiseKind::Caption);
+            }
         }
         for m in self.shortcode_tag.find_iter(text) {
-            push(m.start(), m.end(), NoiseKind::Caption);
+            if m.len() <= 520 {
+                push(m.start(), m.end(), NoiseKind::Caption);
+            }
         }
         for m in self.link_block.find_iter(text) {
-            push(m.start(), m.end(), NoiseKind::Navigation);
+            if m.len() <= 1_040 {
+                push(m.start(), m.end(), NoiseKind::Navigation);
+            }
         }
         let mut citations = 0usize;
         for m in self.citation.find_iter(text) {
@@ -204,7 +216,9 @@ impl Cleaner {
                 i += 1;
                 continue;
             }
-            if self.reference_item.is_match(line.text(text)) {
+            // Every reference item has a `^`: a byte test spares the regex
+            // on all other lines.
+            if body.contains('^') && self.reference_item.is_match(line.text(text)) {
                 // A reference list runs to the end of its block of items;
                 // blank lines and wrapped entries between items belong to it.
                 let mut last = i;
@@ -213,7 +227,9 @@ impl Cleaner {
                     if b.is_empty() {
                         continue;
                     }
-                    if !self.reference_item.is_match(l.text(text)) && starts_prose(b) {
+                    if !(b.contains('^') && self.reference_item.is_match(l.text(text)))
+                        && starts_prose(b)
+                    {
                         break;
                     }
                     last = j;
@@ -275,7 +291,7 @@ impl Cleaner {
                 i += 1;
                 continue;
             }
-            if self.caption.is_match(body) && body.len() <= 400 {
+            if body.len() <= 400 && self.caption.is_match(body) {
                 let s = line.body_start(text);
                 let e = line.content_end(text);
                 match self.credit_inline.find(&text[s..e]) {
@@ -289,12 +305,19 @@ impl Cleaner {
                 i += 1;
                 continue;
             }
-            if self.reference_heading.is_match(body) && self.next_is_reference(&all, i, text) {
+            if body.len() <= 30
+                && self.reference_heading.is_match(body)
+                && self.next_is_reference(&all, i, text)
+            {
                 push(line.start, line.content_end(text), NoiseKind::Citation);
                 i += 1;
                 continue;
             }
-            if let Some(m) = self.null_artifact.captures(line.text(text)) {
+            let has_null = memchr::memmem::find(body.as_bytes(), b"null").is_some();
+            if let Some(m) = has_null
+                .then(|| self.null_artifact.captures(line.text(text)))
+                .flatten()
+            {
                 if let Some(g) = m.get(1).or_else(|| m.get(2)) {
                     let s = line.start + g.start();
                     push(s, s + 4, NoiseKind::Artifact);
@@ -381,26 +404,24 @@ impl Cleaner {
         all[i + 1..]
             .iter()
             .find(|l| !l.trimmed(text).is_empty())
-            .is_some_and(|l| self.reference_item.is_match(l.text(text)))
+            .is_some_and(|l| {
+                l.text(text).contains('^') && self.reference_item.is_match(l.text(text))
+            })
     }
 
     fn infobox_like(&self, body: &str) -> bool {
+        if body.is_empty() || body.len() > 100 {
+            return false;
+        }
         let b = strip_citations(body);
-        !body.is_empty()
-            && body.len() <= 100
-            && !b.ends_with(['.', '!', '?', ':', ';', ',', '"', '”'])
-            && !has_inner_sentence_break(body)
-    }
-
-    fn infobox_anchor(&self, body: &str) -> bool {
-        self.glued.is_match(body) || self.wiki_citation_count.is_match(body)
+        !b.ends_with(['.', '!', '?', ':', ';', ',', '"', '”']) && !has_inner_sentence_break(body)
     }
 
     /// Index of the last line of an infobox block starting at `i`, if one
     /// starts there.
     fn infobox_end(&self, all: &[Line], i: usize, text: &str) -> Option<usize> {
         let first = all[i].trimmed(text);
-        if !self.glued.is_match(first) || !self.infobox_like(first) {
+        if !self.infobox_like(first) || !self.glued.is_match(first) {
             return None;
         }
         let mut glued = 0;
@@ -410,10 +431,11 @@ impl Cleaner {
             if !self.infobox_like(b) {
                 break;
             }
-            if self.glued.is_match(b) {
+            let is_glued = self.glued.is_match(b);
+            if is_glued {
                 glued += 1;
             }
-            if self.infobox_anchor(b) {
+            if is_glued || self.wiki_citation_count.is_match(b) {
                 last = j;
             }
         }
@@ -592,6 +614,31 @@ mod tests {
             .iter()
             .map(|n| (raw[n.start..n.end].to_string(), n.kind.as_str()))
             .collect()
+    }
+
+    #[test]
+    fn an_overlong_shortcode_loses_only_its_tags() {
+        let body = "Long prose inside an unclosed gallery. ".repeat(80);
+        let raw = format!("Before.\n[gallery ids=\"1\"]{body}[/gallery]\nAfter.");
+        let got = kinds(&raw);
+        assert_eq!(
+            got,
+            [
+                ("[gallery ids=\"1\"]".to_string(), "caption"),
+                ("[/gallery]".to_string(), "caption")
+            ]
+        );
+        // A tag whose attributes run past 500 bytes is not a tag.
+        let raw = format!("[caption {}]", "x".repeat(600));
+        assert!(kinds(&raw).is_empty());
+    }
+
+    #[test]
+    fn image_file_names_are_artifacts_up_to_200_bytes() {
+        let name = format!("{}.jpg", "a".repeat(150));
+        assert_eq!(kinds(&format!("{name}\n")), [(name.clone(), "artifact")]);
+        let long = format!("{}.jpg", "a".repeat(250));
+        assert!(kinds(&format!("{long}\n")).is_empty());
     }
 
     #[test]

@@ -808,7 +808,7 @@ impl DateFinder {
                 r"[A-Z]{3}/[A-Z]{3}\s{0,3}=|=\s{0,3}[0-9.,]{1,20}\s{0,3}[-+]?[0-9.,]{0,20}\s{0,3}%",
             ),
             place: re(
-                r"^\p{Lu}[\p{L}'’.-]{1,25}(?:[ \t]\p{Lu}[\p{L}'’.-]{1,25}){0,2}(?:[ \t]{1,3}\([^)\n]{1,30}\))?[ \t]{0,3}[,–—-][ \t]{0,3}",
+                r"^\p{Lu}[\p{L}'’.-]+(?:[ \t]\p{Lu}[\p{L}'’.-]+){0,2}(?:[ \t]{1,3}\([^)\n]{1,30}\))?[ \t]{0,3}[,–—-][ \t]{0,3}",
             ),
             label: re(
                 r"(?i)^(?:(?:published|posted|date|dated|created|released|issued)(?:[ \t]{1,3}on)?[ \t]{0,3}[:|–—-]?[ \t]{0,3})",
@@ -912,7 +912,15 @@ impl DateFinder {
             let label = self
                 .label
                 .find(body)
-                .or_else(|| self.place.find(body))
+                .or_else(|| {
+                    // `+` in the pattern (a counted Unicode class is slow
+                    // to search); a place name has no word over 26 letters.
+                    self.place.find(body).filter(|m| {
+                        let head = m.as_str().split('(').next().unwrap_or("");
+                        head.split([' ', '\t', ',', '–', '—'])
+                            .all(|w| w.chars().count() <= 26)
+                    })
+                })
                 .map_or(0, |m| m.end());
             let rest = &body[label..];
             let found = self.find_timex(rest, None);
