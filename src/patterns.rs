@@ -415,6 +415,8 @@ const F_STRONG_BY: u16 = 16;
 const F_LIFE: u16 = 32;
 const F_PRIZE: u16 = 64;
 const F_NON_FILM: u16 = 128;
+/// In the role-word lexicon (`director`, `actress`, …).
+const F_ROLE: u16 = 256;
 
 /// Words before a quote that make it a work of another art.
 const NON_FILM_CUES: &[&str] = &[
@@ -930,10 +932,18 @@ impl Patterns {
     /// The word-list bits of a word, compared ASCII case-insensitively.
     fn flags_of(&self, w: &str) -> u16 {
         let mut buf = [0u8; 32];
-        ascii_lower(w, &mut buf)
-            .and_then(|l| self.word_flags.get(l))
-            .copied()
-            .unwrap_or(0)
+        match ascii_lower(w, &mut buf) {
+            Some(l) => {
+                let f = self.word_flags.get(l).copied().unwrap_or(0);
+                if self.roles.contains(l) {
+                    f | F_ROLE
+                } else {
+                    f
+                }
+            }
+            None if self.is_role(w) => F_ROLE,
+            None => 0,
+        }
     }
 
     /// True when `w` is a given name in the lexicon.
@@ -994,12 +1004,23 @@ impl Patterns {
     /// Runs every rule over one document.
     pub fn find_into(&self, text: &str, toks: &[Token], out: &mut Vec<Candidate>) {
         let flags = toks.iter().map(|t| self.flags_of(t.text(text))).collect();
-        let cx = Cx {
+        let mut cx = Cx {
             p: self,
             text,
             toks,
             flags,
+            headline: Vec::new(),
         };
+        let mut headline = vec![false; toks.len()];
+        let mut s = 0;
+        while s < toks.len() {
+            let e = (s + 1..toks.len())
+                .find(|&k| toks[k].line_start)
+                .unwrap_or(toks.len());
+            headline[s..e].fill(cx.line_is_headline(s, e));
+            s = e;
+        }
+        cx.headline = headline;
         cx.persons(out);
         cx.quoted(out);
         cx.films(out);
@@ -1013,6 +1034,9 @@ struct Cx<'a> {
     toks: &'a [Token],
     /// Word-list bits of each token (`F_*`).
     flags: Vec<u16>,
+    /// Whether each token's line reads as a headline, computed once per
+    /// line: asked of every candidate, it was a scan to the line start.
+    headline: Vec<bool>,
 }
 
 fn cand(start: usize, end: usize, ty: EntityType, rule: &'static str, priority: i32) -> Candidate {
@@ -1072,14 +1096,18 @@ impl<'a> Cx<'a> {
     /// A line in title case (a headline): most of its longer words are
     /// capitalized and no sentence ends in it.
     fn headline_line(&self, i: usize) -> bool {
-        let mut s = i;
-        while s > 0 && !self.toks[s].line_start {
-            s -= 1;
+        self.headline.get(i).copied().unwrap_or(false)
+    }
+
+    /// The line of tokens `s..e` is in title case: at most 40 tokens, at
+    /// least three words of four letters or more, 70% of them capitalized,
+    /// and no `.` or `!`.
+    fn line_is_headline(&self, s: usize, e: usize) -> bool {
+        if e - s > 40 {
+            return false;
         }
-        let mut caps = 0;
-        let mut long = 0;
-        let mut j = s;
-        while j < self.toks.len() && (j == s || !self.toks[j].line_start) {
+        let (mut caps, mut long) = (0, 0);
+        for j in s..e {
             let w = self.w(j);
             if self.is_word(j) && w.chars().count() >= 4 {
                 long += 1;
@@ -1087,12 +1115,8 @@ impl<'a> Cx<'a> {
                     caps += 1;
                 }
             }
-            j += 1;
-            if j - s > 40 {
-                return false;
-            }
         }
-        long >= 3 && caps * 10 >= long * 7 && !(s..j).any(|k| matches!(self.w(k), "." | "!"))
+        long >= 3 && caps * 10 >= long * 7 && !(s..e).any(|k| matches!(self.w(k), "." | "!"))
     }
 
     /// A name token: capitalized, not a stop word, not all caps (unless
@@ -1212,7 +1236,8 @@ impl<'a> Cx<'a> {
                     i = j;
                     continue;
                 }
-            } else if self.p.is_role(w) && !is_all_caps(w) && !(is_cap(w) && self.p.is_given(w)) {
+            } else if self.flag(i, F_ROLE) && !is_all_caps(w) && !(is_cap(w) && self.p.is_given(w))
+            {
                 // `director X Y`, `the main character Gulmira`, `man, Kairat`,
                 // `a boy named Aslan`.
                 let mut k = i + 1;
