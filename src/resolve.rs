@@ -607,12 +607,14 @@ fn title_occurrences(text: &str, toks: &[Token], titles: &[(&str, usize)]) -> Ve
 }
 
 fn possessive_stem(w: &str) -> usize {
-    for p in ["'s", "’s"] {
-        if let Some(s) = w.strip_suffix(p) {
-            return s.len();
-        }
+    let b = w.as_bytes();
+    if b.ends_with(b"'s") {
+        b.len() - 2
+    } else if b.ends_with("’s".as_bytes()) {
+        b.len() - 4
+    } else {
+        b.len()
     }
-    w.len()
 }
 
 fn sentence_start(text: &str, toks: &[Token], i: usize) -> bool {
