@@ -417,6 +417,10 @@ const F_PRIZE: u16 = 64;
 const F_NON_FILM: u16 = 128;
 /// In the role-word lexicon (`director`, `actress`, …).
 const F_ROLE: u16 = 256;
+/// A name particle (`uulu`, `van`); set on word tokens only.
+const F_PARTICLE: u16 = 512;
+/// A name token (see `Patterns::is_name_token`).
+const F_NAME: u16 = 1024;
 
 /// Words before a quote that make it a work of another art.
 const NON_FILM_CUES: &[&str] = &[
@@ -793,14 +797,15 @@ pub struct Patterns {
     suffix_set: HashSet<String>,
     suffix_lens: Vec<usize>,
     weak_suffixes: Vec<String>,
-    particles: HashSet<String>,
     roles: HashSet<String>,
     function: HashSet<&'static str>,
     lead_trim: HashSet<&'static str>,
     not_name: HashSet<&'static str>,
     quote: Regex,
     year_paren: Regex,
-    word_flags: HashMap<&'static str, u16>,
+    /// Lowercase word → `F_*` bits: the cue lists, roles and particles,
+    /// so each token needs one lookup.
+    word_flags: HashMap<String, u16>,
 }
 
 fn set(words: &[&'static str]) -> HashSet<&'static str> {
@@ -876,7 +881,7 @@ impl Patterns {
         }
         // The head noun of a multi-word role: `film director` → director,
         // `director of photography` and `head of` → their first word.
-        let roles = lex
+        let roles: HashSet<String> = lex
             .get("role-words")
             .iter()
             .filter_map(|r| {
@@ -890,6 +895,35 @@ impl Patterns {
             .filter(|w| !FUNCTION_WORDS.contains(w))
             .map(str::to_lowercase)
             .collect();
+        let particles: HashSet<String> = lex
+            .get("person-particles")
+            .iter()
+            .map(|s| s.trim().to_lowercase())
+            .collect();
+        let word_flags = {
+            let mut m: HashMap<String, u16> = HashMap::new();
+            for (list, bit) in [
+                (FILM_CUES, F_FILM_CUE),
+                (FILMISH, F_FILMISH),
+                (SPEECH, F_SPEECH),
+                (STARRING, F_STARRING),
+                (STRONG_BY, F_STRONG_BY),
+                (LIFE_NOUNS, F_LIFE),
+                (PRIZE_WORDS, F_PRIZE),
+                (NON_FILM_CUES, F_NON_FILM),
+            ] {
+                for w in list {
+                    *m.entry((*w).to_string()).or_default() |= bit;
+                }
+            }
+            for r in &roles {
+                *m.entry(r.clone()).or_default() |= F_ROLE;
+            }
+            for p in &particles {
+                *m.entry(p.clone()).or_default() |= F_PARTICLE;
+            }
+            m
+        };
         Self {
             given: lex.get("given-names").iter().map(|s| s.trim().to_string()).collect(),
             common: lex.get("common-words").iter().map(|s| s.trim().to_lowercase()).collect(),
@@ -901,7 +935,6 @@ impl Patterns {
             },
             suffix_set: suffixes.into_iter().collect(),
             weak_suffixes,
-            particles: lex.get("person-particles").iter().map(|s| s.trim().to_lowercase()).collect(),
             roles,
             function: set(FUNCTION_WORDS),
             lead_trim: set(LEAD_TRIM),
@@ -913,44 +946,43 @@ impl Patterns {
                 r#"[“«]([^“”«»„"\n]+?)[”»"]|„([^“”„"\n]+?)[“”]|"([^"“”\n]+?)["”]|‘([^‘’\n]+?)’(?:[^\p{L}]|$)"#,
             )
             .unwrap_or_else(|e| panic!("quote regex: {e}")),
-            word_flags: {
-                let mut m: HashMap<&'static str, u16> = HashMap::new();
-                for (list, bit) in [
-                    (FILM_CUES, F_FILM_CUE),
-                    (FILMISH, F_FILMISH),
-                    (SPEECH, F_SPEECH),
-                    (STARRING, F_STARRING),
-                    (STRONG_BY, F_STRONG_BY),
-                    (LIFE_NOUNS, F_LIFE),
-                    (PRIZE_WORDS, F_PRIZE),
-                    (NON_FILM_CUES, F_NON_FILM),
-                ] {
-                    for w in list {
-                        *m.entry(w).or_default() |= bit;
-                    }
-                }
-                m
-            },
+            word_flags,
             year_paren: Regex::new(r"^\((1[89]\d\d|20\d\d)(?:,?\s+(?:film|movie|documentary|short|feature|animation|TV series|series|TV film|co-director|co-directed|segment|unfinished))?\)$")
                 .unwrap_or_else(|e| panic!("year regex: {e}")),
         }
     }
 
-    /// The word-list bits of a word, compared ASCII case-insensitively.
-    fn flags_of(&self, w: &str) -> u16 {
+    /// The `F_*` bits of one token, computed once per document: the cue
+    /// lists compare ASCII case-insensitively, roles and particles by
+    /// Unicode lowercase.
+    fn token_flags(&self, w: &str, kind: Kind) -> u16 {
         let mut buf = [0u8; 32];
-        match ascii_lower(w, &mut buf) {
-            Some(l) => {
-                let f = self.word_flags.get(l).copied().unwrap_or(0);
-                if self.roles.contains(l) {
-                    f | F_ROLE
-                } else {
-                    f
-                }
+        let mut f = match ascii_lower(w, &mut buf) {
+            Some(l) => self.word_flags.get(l).copied().unwrap_or(0),
+            None if !w.is_ascii() => {
+                self.word_flags.get(&w.to_lowercase()).copied().unwrap_or(0) & (F_ROLE | F_PARTICLE)
             }
-            None if self.is_role(w) => F_ROLE,
             None => 0,
+        };
+        if kind == Kind::Word {
+            if self.is_name_token(w) {
+                f |= F_NAME;
+            }
+        } else {
+            f &= !F_PARTICLE;
         }
+        f
+    }
+
+    /// A name token: capitalized, not a stop word, not all caps, no
+    /// digit, two letters or more (a possessive is cut off first).
+    fn is_name_token(&self, whole: &str) -> bool {
+        let w = &whole[..possessive_len(whole)];
+        is_cap(w)
+            && !self.not_name.contains(w)
+            && !is_all_caps(w)
+            && !w.chars().any(|c| c.is_ascii_digit())
+            && w.chars().count() >= 2
     }
 
     /// True when `w` is a given name in the lexicon.
@@ -1011,7 +1043,11 @@ impl Patterns {
     /// Runs every rule over one document.
     pub fn find_into(&self, text: &str, toks: &[Token], out: &mut Vec<Candidate>) {
         let words: Vec<&str> = toks.iter().map(|t| t.text(text)).collect();
-        let flags = words.iter().map(|w| self.flags_of(w)).collect();
+        let flags = words
+            .iter()
+            .zip(toks)
+            .map(|(w, t)| self.token_flags(w, t.kind))
+            .collect();
         let mut cx = Cx {
             p: self,
             text,
@@ -1133,23 +1169,11 @@ impl<'a> Cx<'a> {
     /// A name token: capitalized, not a stop word, not all caps (unless
     /// short initials like `J.`).
     fn name_token(&self, i: usize) -> bool {
-        let Some(t) = self.toks.get(i) else {
-            return false;
-        };
-        if t.kind != Kind::Word {
-            return false;
-        }
-        let whole = self.w(i);
-        let w = &whole[..possessive_len(whole)];
-        is_cap(w)
-            && !self.p.not_name.contains(w)
-            && !is_all_caps(w)
-            && !w.chars().any(|c| c.is_ascii_digit())
-            && w.chars().count() >= 2
+        self.flag(i, F_NAME)
     }
 
     fn particle(&self, i: usize) -> bool {
-        self.is_word(i) && self.p.particles.contains(&self.w(i).to_lowercase())
+        self.flag(i, F_PARTICLE)
     }
 
     /// The name phrase starting at token `i`: up to four name tokens
