@@ -262,9 +262,14 @@ impl Resolver<'_> {
                 }
             }
         }
+        let tail_firsts = FirstBytes::of(tails.keys().map(|k| k.0));
         for (i, t) in toks.iter().enumerate() {
             let Some(n) = toks.get(i + 1) else { break };
-            let (a, b) = (t.text(text), n.text(text));
+            let a = t.text(text);
+            if !tail_firsts.may_start(a) {
+                continue;
+            }
+            let b = n.text(text);
             let b_stem = &b[..possessive_stem(b)];
             let Some(&k) = tails.get(&(a, b_stem)) else {
                 continue;
@@ -282,11 +287,15 @@ impl Resolver<'_> {
             }
         }
         // Persons by name part.
+        let part_firsts = FirstBytes::of(parts.keys().copied());
         for (i, t) in toks.iter().enumerate() {
             if t.kind != Kind::Word {
                 continue;
             }
             let w = t.text(text);
+            if !part_firsts.may_start(w) {
+                continue;
+            }
             let stem = &w[..possessive_stem(w)];
             let Some(Some(k)) = parts.get(stem) else {
                 continue;
@@ -584,11 +593,16 @@ fn title_occurrences(text: &str, toks: &[Token], titles: &[(&str, usize)]) -> Ve
             .unwrap_or(title);
         by_first.entry(first).or_default().push(i);
     }
+    let firsts = FirstBytes::of(by_first.keys().copied());
     for t in toks {
         let w = t.text(text);
+        if !firsts.may_start(w) {
+            continue;
+        }
+        let stem = possessive_stem(w);
         let Some(list) = by_first
             .get(w)
-            .or_else(|| by_first.get(&w[..possessive_stem(w)]))
+            .or_else(|| (stem < w.len()).then(|| by_first.get(&w[..stem])).flatten())
         else {
             continue;
         };
@@ -604,6 +618,26 @@ fn title_occurrences(text: &str, toks: &[Token], titles: &[(&str, usize)]) -> Ve
         }
     }
     found
+}
+
+/// The first bytes of a set of keys: a token whose first byte is not
+/// among them needs no hash lookup (most tokens, in the per-token loops).
+struct FirstBytes([u64; 4]);
+
+impl FirstBytes {
+    fn of<'k>(keys: impl Iterator<Item = &'k str>) -> Self {
+        let mut bits = [0u64; 4];
+        for k in keys {
+            let b = usize::from(k.as_bytes().first().copied().unwrap_or(0));
+            bits[b / 64] |= 1 << (b % 64);
+        }
+        FirstBytes(bits)
+    }
+
+    fn may_start(&self, w: &str) -> bool {
+        let b = usize::from(w.as_bytes().first().copied().unwrap_or(0));
+        self.0[b / 64] & (1 << (b % 64)) != 0
+    }
 }
 
 fn possessive_stem(w: &str) -> usize {
