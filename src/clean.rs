@@ -67,10 +67,13 @@ impl Cleaner {
     pub fn new() -> Self {
         Self {
             shortcode: re(
-                r"(?is)\[(?:caption|wp_caption|gallery|embed|video|audio)\b[^\]\n]*\].*?\[/(?:caption|wp_caption|gallery|embed|video|audio)\]",
+                // ASCII `\b` (here and below): with the Unicode one, the
+                // lazy DFA gives up at the first non-ASCII byte and the
+                // search falls back to a slower engine.
+                r"(?is)\[(?:caption|wp_caption|gallery|embed|video|audio)(?-u:\b)[^\]\n]*\].*?\[/(?:caption|wp_caption|gallery|embed|video|audio)\]",
             ),
             shortcode_tag: re(
-                r"(?i)\[/?(?:caption|wp_caption|gallery|embed|video|audio)\b[^\]\n]*\]",
+                r"(?i)\[/?(?:caption|wp_caption|gallery|embed|video|audio)(?-u:\b)[^\]\n]*\]",
             ),
             link_block: re(
                 r"(?i)\[\s*\+?\s*(?:see also|read more|read also|related|more)\s*:[^\]\n]*\]",
@@ -79,16 +82,18 @@ impl Cleaner {
                 r"\[(?:\d{1,4}|[a-z]|[a-z]?\s?\d{1,3}|citation needed|clarification needed|verification needed|when\?|who\?|dubious[^\]\n]{0,40}|note \d{1,3}|nb \d{1,3}|edit)\]",
             ),
             ticker: re(
-                r"^[\s\u{a0}]*(?:[•·▪►*\-]\s*)?(?:[A-Z]{3}\s*/\s*[A-Z]{3}|[$€£¥₸₽]\s*1|1\s*[$€£¥₸₽]|(?:USD|EUR|RUB|CNY|GBP|KZT|KGS|UZS|TJS|TMT|JPY|TRY)\b)\s*(?:[=:–—\-]\s*)?[$€£¥₸₽]?\s*\d[\d.,\u{a0} ]*\s*(?:[A-Z]{3}|tenge|som|sum|rubles?)?\s*(?:\(?\s*[+\-−▲▼↑↓]?\s*[\d.,]*\s*%\s*\)?)?\s*[▲▼↑↓]?$",
+                r"^[\s\u{a0}]*(?:[•·▪►*\-]\s*)?(?:[A-Z]{3}\s*/\s*[A-Z]{3}|[$€£¥₸₽]\s*1|1\s*[$€£¥₸₽]|(?:USD|EUR|RUB|CNY|GBP|KZT|KGS|UZS|TJS|TMT|JPY|TRY)(?-u:\b))\s*(?:[=:–—\-]\s*)?[$€£¥₸₽]?\s*\d[\d.,\u{a0} ]*\s*(?:[A-Z]{3}|tenge|som|sum|rubles?)?\s*(?:\(?\s*[+\-−▲▼↑↓]?\s*[\d.,]*\s*%\s*\)?)?\s*[▲▼↑↓]?$",
             ),
             template: re(&format!(
-                r"(?i)^(?:this (?:article|section|list|biography|page|film|entry|subsection|paragraph)\b.{{0,300}}?\b(?:needs?|does not|may|has (?:multiple|no)|is (?:missing|an orphan|written|incomplete)|relies|lacks|requires|contains|is a stub)\b.{{0,300}}?(?:help|\((?:{MONTHS}) \d{{4}}\)|remove this (?:template|message))|please help improve|unsourced material may be challenged|learn how and when to remove|find sources:)"
+                r"(?i)^(?:this (?:article|section|list|biography|page|film|entry|subsection|paragraph)(?-u:\b).{{0,300}}?(?-u:\b)(?:needs?|does not|may|has (?:multiple|no)|is (?:missing|an orphan|written|incomplete)|relies|lacks|requires|contains|is a stub)(?-u:\b).{{0,300}}?(?:help|\((?:{MONTHS}) \d{{4}}\)|remove this (?:template|message))|please help improve|unsourced material may be challenged|learn how and when to remove|find sources:)"
             )),
             footer_start: re(
                 r"(?i)^(?:get (?:the )?.{0,40}(?:stories|news|updates|newsletter)|sign up|subscribe|follow us|join us on|join our|like us on|share this|share on|share article|download (?:our|the) app|don't miss|click to share|stay (?:up to date|informed|connected)|never miss)",
             ),
             social: re(
-                r"\b(?:Twitter|Facebook|Instagram|Telegram|YouTube|Youtube|TikTok|Tiktok|WhatsApp|LinkedIn|VKontakte|Pinterest|Reddit|Threads)\b",
+                // ASCII `\b`: the Unicode one makes the fast engines give
+                // up on any line with a non-ASCII character.
+                r"(?-u:\b)(?:Twitter|Facebook|Instagram|Telegram|YouTube|Youtube|TikTok|Tiktok|WhatsApp|LinkedIn|VKontakte|Pinterest|Reddit|Threads)(?-u:\b)",
             ),
             navigation: re(&format!(
                 r"(?i)^(?:(?:viewing|showing|displaying)\s+(?:results|items|entries|articles|posts)?\s*\d+\s*[-–]\s*\d+\s+of\s+\d+.*|page\s+\d+\s+of\s+\d+|(?:last\s+update[ds]?|updated(?:\s+on)?|last\s+modified)\s*:?\s*(?:(?:{MONTHS}|\d).{{0,60}})?|from\s+wikipedia,\s+the\s+free\s+encyclopedia|sort\s+by\s*:.*|(?:read\s+more|continue\s+reading|read\s+also|also\s+read|see\s+also|related(?:\s+(?:articles?|news|stories|posts|content))?|more\s+(?:on\s+this|stories|news)|recommended(?:\s+for\s+you)?|you\s+may\s+also\s+like|most\s+(?:read|popular)|trending(?:\s+now)?|tags?|categories|previous(?:\s+(?:article|post|story))?|next(?:\s+(?:article|post|story))?|back\s+to\s+top|skip\s+to\s+(?:main\s+)?content|external\s+links|further\s+reading|advertisement|comments?(?:\s*\(\d+\))?|loading\.*)\s*[:»>.→]?(?:\s.{{0,120}})?|by|home\s*[»>/|].*|[«‹<]?\s*(?:prev(?:ious)?|newer|older|next|first|last|\d{{1,4}}|…|\.\.\.)(?:\s+(?:prev(?:ious)?|newer|older|next|first|last|\d{{1,4}}|…|\.\.\.))+\s*[»›>]?|(?:viewing|showing)\s+\d+\s*[-–]\s*\d+\s+of\s+\d+.*)$"
@@ -208,6 +213,18 @@ impl Cleaner {
 
         let lines = Lines::new(text);
         let all: Vec<Line> = lines.collect();
+        // Menu separators (`|`, `·`) per line, counted once: the table test
+        // below compares each line with its neighbours.
+        let seps: Vec<[usize; 2]> = all
+            .iter()
+            .map(|l| {
+                let b = l.text(text).as_bytes();
+                [
+                    memchr::memchr_iter(b'|', b).count(),
+                    memchr::memmem::find_iter(b, "·".as_bytes()).count(),
+                ]
+            })
+            .collect();
         let mut i = 0;
         while i < all.len() {
             let line = all[i];
@@ -243,13 +260,8 @@ impl Cleaner {
             let in_table = [i.checked_sub(1), Some(i + 1)]
                 .into_iter()
                 .flatten()
-                .filter_map(|k| all.get(k))
-                .any(|l| {
-                    let n = l.trimmed(text);
-                    ['|', '·'].iter().any(|&c| {
-                        n.matches(c).count() >= 2 && n.matches(c).count() == body.matches(c).count()
-                    })
-                });
+                .filter_map(|k| seps.get(k))
+                .any(|n| (0..2).any(|c| n[c] >= 2 && n[c] == seps[i][c]));
             if let Some(kind) = self
                 .classify_line(body)
                 .filter(|k| !(in_table && *k == NoiseKind::Navigation && self.is_menu(body)))
@@ -446,14 +458,12 @@ impl Cleaner {
     /// marker, standing between blank lines, in an article that cites.
     fn is_wiki_caption(&self, all: &[Line], i: usize, text: &str) -> bool {
         let body = all[i].trimmed(text);
-        let blank_before = i == 0 || all[i - 1].trimmed(text).is_empty();
-        let blank_after = all.get(i + 1).is_none_or(|l| l.trimmed(text).is_empty());
-        let words = body.split_whitespace().count();
-        blank_before
-            && blank_after
-            && (5..=40).contains(&words)
-            && body.ends_with('.')
+        // Cheapest tests first: this runs on every line of a wiki page.
+        body.ends_with('.')
+            && (i == 0 || all[i - 1].trimmed(text).is_empty())
+            && all.get(i + 1).is_none_or(|l| l.trimmed(text).is_empty())
             && !body.contains('[')
+            && (5..=40).contains(&body.split_whitespace().count())
             && !has_inner_sentence_break(body)
     }
 }
