@@ -176,16 +176,19 @@ fn build_pipeline(c: &Common) -> Result<Pipeline> {
             .build_global()
             .context("cannot start the thread pool")?;
     }
-    let mut b = GazetteerBuilder::new();
-    if c.no_gazetteers {
-        b.add_embedded(false)?;
-    } else {
-        b.add_embedded(!c.replace_gazetteers)?;
-        if let Some(dir) = &c.gazetteers {
-            b.add_dir(dir)?;
+    let (no, replace, dir) = (c.no_gazetteers, c.replace_gazetteers, c.gazetteers.clone());
+    Ok(Pipeline::build(move || {
+        let mut b = GazetteerBuilder::new();
+        if no {
+            b.add_embedded(false)?;
+        } else {
+            b.add_embedded(!replace)?;
+            if let Some(dir) = &dir {
+                b.add_dir(dir)?;
+            }
         }
-    }
-    Ok(Pipeline::new(b.build()?))
+        b.build()
+    })?)
 }
 
 struct Bar(indicatif::ProgressBar);

@@ -63,6 +63,23 @@ impl Pipeline {
         }
     }
 
+    /// A pipeline whose gazetteer `make` builds, while the cleaner's and
+    /// the date finder's regexes compile on another core: start-up is
+    /// what a run over a handful of files waits for.
+    pub fn build(make: impl FnOnce() -> Result<Gazetteer> + Send) -> Result<Self> {
+        let ((cleaner, dates), gazetteer) =
+            rayon::join(|| (Cleaner::new(), DateFinder::new()), make);
+        let gazetteer = gazetteer?;
+        let patterns = Patterns::new(gazetteer.lexicons());
+        Ok(Self {
+            cleaner,
+            segmenter: Segmenter::new(),
+            dates,
+            gazetteer,
+            patterns,
+        })
+    }
+
     /// The pipeline with the embedded gazetteers.
     ///
     /// ```
@@ -78,7 +95,7 @@ impl Pipeline {
     /// }
     /// ```
     pub fn embedded() -> Result<Self> {
-        Ok(Self::new(Gazetteer::embedded()?))
+        Self::build(Gazetteer::embedded)
     }
 
     /// Patterns only: the embedded lexicons, no entity lists.
