@@ -53,14 +53,7 @@ impl Worker {
 impl Pipeline {
     /// A pipeline over the given gazetteer.
     pub fn new(gazetteer: Gazetteer) -> Self {
-        let patterns = Patterns::new(gazetteer.lexicons());
-        Self {
-            cleaner: Cleaner::new(),
-            segmenter: Segmenter::new(),
-            dates: DateFinder::new(),
-            gazetteer,
-            patterns,
-        }
+        Self::assemble(Cleaner::new(), DateFinder::new(), gazetteer)
     }
 
     /// A pipeline whose gazetteer `make` builds, while the cleaner's and
@@ -69,15 +62,18 @@ impl Pipeline {
     pub fn build(make: impl FnOnce() -> Result<Gazetteer> + Send) -> Result<Self> {
         let ((cleaner, dates), gazetteer) =
             rayon::join(|| (Cleaner::new(), DateFinder::new()), make);
-        let gazetteer = gazetteer?;
+        Ok(Self::assemble(cleaner, dates, gazetteer?))
+    }
+
+    fn assemble(cleaner: Cleaner, dates: DateFinder, gazetteer: Gazetteer) -> Self {
         let patterns = Patterns::new(gazetteer.lexicons());
-        Ok(Self {
+        Self {
             cleaner,
             segmenter: Segmenter::new(),
             dates,
             gazetteer,
             patterns,
-        })
+        }
     }
 
     /// The pipeline with the embedded gazetteers.
@@ -100,9 +96,7 @@ impl Pipeline {
 
     /// Patterns only: the embedded lexicons, no entity lists.
     pub fn patterns_only() -> Result<Self> {
-        Ok(Self::new(
-            GazetteerBuilder::new().add_embedded(false)?.build()?,
-        ))
+        Self::build(|| GazetteerBuilder::new().add_embedded(false)?.build())
     }
 
     pub fn gazetteer(&self) -> &Gazetteer {
