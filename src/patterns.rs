@@ -407,20 +407,102 @@ const FILM_CUES: &[&str] = &[
 
 // Membership of a token (lowercased) in the word lists below, computed
 // once per token: the rules test these bits instead of scanning lists.
-const F_FILM_CUE: u16 = 1;
-const F_FILMISH: u16 = 2;
-const F_SPEECH: u16 = 4;
-const F_STARRING: u16 = 8;
-const F_STRONG_BY: u16 = 16;
-const F_LIFE: u16 = 32;
-const F_PRIZE: u16 = 64;
-const F_NON_FILM: u16 = 128;
+const F_FILM_CUE: u32 = 1;
+const F_FILMISH: u32 = 2;
+const F_SPEECH: u32 = 4;
+const F_STARRING: u32 = 8;
+const F_STRONG_BY: u32 = 16;
+const F_LIFE: u32 = 32;
+const F_PRIZE: u32 = 64;
+const F_NON_FILM: u32 = 128;
 /// In the role-word lexicon (`director`, `actress`, …).
-const F_ROLE: u16 = 256;
+const F_ROLE: u32 = 256;
 /// A name particle (`uulu`, `van`); set on word tokens only.
-const F_PARTICLE: u16 = 512;
+const F_PARTICLE: u32 = 512;
 /// A name token (see `Patterns::is_name_token`).
-const F_NAME: u16 = 1024;
+const F_NAME: u32 = 1024;
+
+// Small word lists single rules test a token against, one bit each above
+// the `F_*` bits: a test is a mask instead of a scan of the list.
+#[derive(Clone, Copy)]
+struct Cue {
+    bit: u32,
+    words: &'static [&'static str],
+}
+
+const C_NAMED: Cue = Cue {
+    bit: 1 << 11,
+    words: &["named", "called"],
+};
+const C_AND: Cue = Cue {
+    bit: 1 << 12,
+    words: &["and"],
+};
+const C_ARTICLE: Cue = Cue {
+    bit: 1 << 13,
+    words: &["a", "an", "the", "one"],
+};
+const C_FILM_NOUN: Cue = Cue {
+    bit: 1 << 14,
+    words: &["film", "movie", "documentary", "feature", "drama", "comedy", "thriller", "biopic", "cartoon", "melodrama", "docudrama", "title", "epic", "saga", "classic", "trilogy", "blockbuster"],
+};
+const C_IN: Cue = Cue {
+    bit: 1 << 15,
+    words: &["in"],
+};
+const C_ROLE_IN: Cue = Cue {
+    bit: 1 << 16,
+    words: &["role", "starred", "appeared", "roles", "acted"],
+};
+const C_OF: Cue = Cue {
+    bit: 1 << 17,
+    words: &["of"],
+};
+const C_OF_WHAT: Cue = Cue {
+    bit: 1 << 18,
+    words: &["premiere", "screening", "screenings", "sequel", "remake", "release", "director", "star", "producer"],
+};
+const C_TO: Cue = Cue {
+    bit: 1 << 19,
+    words: &["to"],
+};
+const C_SEQUEL: Cue = Cue {
+    bit: 1 << 20,
+    words: &["sequel", "prequel"],
+};
+const C_TITLED: Cue = Cue {
+    bit: 1 << 21,
+    words: &["titled", "entitled", "called", "named"],
+};
+const C_INCLUDE: Cue = Cue {
+    bit: 1 << 22,
+    words: &["include", "includes", "included", "including"],
+};
+const C_WORKS: Cue = Cue {
+    bit: 1 << 23,
+    words: &["films", "movies", "works", "credits", "documentaries"],
+};
+const C_FILMS: Cue = Cue {
+    bit: 1 << 24,
+    words: &["films", "movies"],
+};
+const C_DIRECTOR: Cue = Cue {
+    bit: 1 << 25,
+    words: &["director", "directed", "dir", "directors"],
+};
+const C_RELEASED: Cue = Cue {
+    bit: 1 << 26,
+    words: &["released", "premiered"],
+};
+const C_SELECTED: Cue = Cue {
+    bit: 1 << 27,
+    words: &["nominated", "shortlisted", "selected", "screened", "premiered"],
+};
+const C_MODIFIED_NOUN: Cue = Cue {
+    bit: 1 << 28,
+    words: &["film", "films", "movie", "movies", "cinema", "director", "directors", "filmmakers", "industry", "studio", "studios", "language", "people", "culture"],
+};
+const CUES: [Cue; 18] = [C_NAMED, C_AND, C_ARTICLE, C_FILM_NOUN, C_IN, C_ROLE_IN, C_OF, C_OF_WHAT, C_TO, C_SEQUEL, C_TITLED, C_INCLUDE, C_WORKS, C_FILMS, C_DIRECTOR, C_RELEASED, C_SELECTED, C_MODIFIED_NOUN];
 
 /// Words before a quote that make it a work of another art.
 const NON_FILM_CUES: &[&str] = &[
@@ -805,7 +887,7 @@ pub struct Patterns {
     year_paren: Regex,
     /// Lowercase word → `F_*` bits: the cue lists, roles and particles,
     /// so each token needs one lookup.
-    word_flags: HashMap<String, u16>,
+    word_flags: HashMap<Box<[u8]>, u32>,
 }
 
 fn set(words: &[&'static str]) -> HashSet<&'static str> {
@@ -901,7 +983,8 @@ impl Patterns {
             .map(|s| s.trim().to_lowercase())
             .collect();
         let word_flags = {
-            let mut m: HashMap<String, u16> = HashMap::new();
+            let mut m: HashMap<Box<[u8]>, u32> = HashMap::new();
+            let mut add = |w: &str, bit: u32| *m.entry(w.as_bytes().into()).or_default() |= bit;
             for (list, bit) in [
                 (FILM_CUES, F_FILM_CUE),
                 (FILMISH, F_FILMISH),
@@ -912,16 +995,13 @@ impl Patterns {
                 (PRIZE_WORDS, F_PRIZE),
                 (NON_FILM_CUES, F_NON_FILM),
             ] {
-                for w in list {
-                    *m.entry((*w).to_string()).or_default() |= bit;
-                }
+                list.iter().for_each(|w| add(w, bit));
             }
-            for r in &roles {
-                *m.entry(r.clone()).or_default() |= F_ROLE;
+            for cue in CUES {
+                cue.words.iter().for_each(|w| add(w, cue.bit));
             }
-            for p in &particles {
-                *m.entry(p.clone()).or_default() |= F_PARTICLE;
-            }
+            roles.iter().for_each(|r| add(r, F_ROLE));
+            particles.iter().for_each(|p| add(p, F_PARTICLE));
             m
         };
         Self {
@@ -955,14 +1035,19 @@ impl Patterns {
     /// The `F_*` bits of one token, computed once per document: the cue
     /// lists compare ASCII case-insensitively, roles and particles by
     /// Unicode lowercase.
-    fn token_flags(&self, w: &str, kind: Kind) -> u16 {
+    fn token_flags(&self, w: &str, kind: Kind) -> u32 {
         let mut buf = [0u8; 32];
-        let mut f = match ascii_lower(w, &mut buf) {
-            Some(l) => self.word_flags.get(l).copied().unwrap_or(0),
-            None if !w.is_ascii() => {
-                self.word_flags.get(&w.to_lowercase()).copied().unwrap_or(0) & (F_ROLE | F_PARTICLE)
-            }
-            None => 0,
+        let mut f = if !w.is_ascii() {
+            let l = w.to_lowercase();
+            self.word_flags.get(l.as_bytes()).copied().unwrap_or(0) & (F_ROLE | F_PARTICLE)
+        } else if w.len() <= buf.len() {
+            // Bytes, not `str`: no UTF-8 check on the hot path.
+            let l = &mut buf[..w.len()];
+            l.copy_from_slice(w.as_bytes());
+            l.make_ascii_lowercase();
+            self.word_flags.get(&*l).copied().unwrap_or(0)
+        } else {
+            0
         };
         if kind == Kind::Word {
             if self.is_name_token(w) {
@@ -1080,7 +1165,7 @@ struct Cx<'a> {
     /// The text of each token, sliced once.
     words: Vec<&'a str>,
     /// Word-list bits of each token (`F_*`).
-    flags: Vec<u16>,
+    flags: Vec<u32>,
     /// Whether each token's line reads as a headline, computed once per
     /// line: asked of every candidate, it was a scan to the line start.
     headline: Vec<bool>,
@@ -1116,13 +1201,13 @@ impl<'a> Cx<'a> {
         self.toks.get(i).is_some_and(|t| t.kind == Kind::Word)
     }
 
-    fn flag(&self, i: usize, bit: u16) -> bool {
+    fn flag(&self, i: usize, bit: u32) -> bool {
         self.flags.get(i).is_some_and(|f| f & bit != 0)
     }
 
-    fn lower_is(&self, i: usize, words: &[&str]) -> bool {
-        let w = self.w(i);
-        words.iter().any(|x| x.eq_ignore_ascii_case(w))
+    /// Token `i`, ASCII-lowercased, is one of the cue's words.
+    fn is(&self, i: usize, cue: Cue) -> bool {
+        self.flag(i, cue.bit)
     }
 
     /// Sentence-initial: first on its line or after `.`, `!`, `?`, `:` or an
@@ -1288,10 +1373,10 @@ impl<'a> Cx<'a> {
                     // `Director: Batyr Orazov | Turkmenistan`
                     k += 1;
                 }
-                if self.lower_is(k, &["named", "called"]) {
+                if self.is(k, C_NAMED) {
                     k += 1;
                 }
-                if self.lower_is(k, &["and"]) && self.p.is_role(self.w(k + 1)) {
+                if self.is(k, C_AND) && self.p.is_role(self.w(k + 1)) {
                     i += 1;
                     continue;
                 }
@@ -1442,7 +1527,7 @@ impl<'a> Cx<'a> {
             }
             let art = i + 1;
             let mut k = art;
-            if self.lower_is(art, &["a", "an", "the", "one"]) {
+            if self.is(art, C_ARTICLE) {
                 k += 1;
                 if self.w(k) == "of" && self.w(k + 1) == "the" {
                     k += 2;
@@ -1796,7 +1881,7 @@ impl<'a> Cx<'a> {
                 .all(char::is_whitespace)
     }
 
-    fn sentence_has(&self, pos: usize, bit: u16) -> bool {
+    fn sentence_has(&self, pos: usize, bit: u32) -> bool {
         let i = self.toks.partition_point(|t| t.end <= pos);
         let mut s = i;
         while s > 0
@@ -1976,51 +2061,17 @@ impl<'a> Cx<'a> {
             }
             // `film Revenge`, `the documentary X`, `directed The Wild East`,
             // `role in Sunflower`, `films include A, B and C`.
-            let cue = (self.lower_is(
-                i,
-                &[
-                    "film",
-                    "movie",
-                    "documentary",
-                    "feature",
-                    "drama",
-                    "comedy",
-                    "thriller",
-                    "biopic",
-                    "cartoon",
-                    "melodrama",
-                    "docudrama",
-                    "title",
-                    "epic",
-                    "saga",
-                    "classic",
-                    "trilogy",
-                    "blockbuster",
-                ],
-            ) && is_lower_word(w))
+            let cue = (self.is(i, C_FILM_NOUN) && is_lower_word(w))
                 || (w == "directed" && self.w(i + 1) != "by")
-                || (self.lower_is(i, &["in"])
+                || (self.is(i, C_IN)
                     && i > 0
-                    && self.lower_is(i - 1, &["role", "starred", "appeared", "roles", "acted"]))
-                || (self.lower_is(i, &["of"])
+                    && self.is(i - 1, C_ROLE_IN))
+                || (self.is(i, C_OF)
                     && i > 0
-                    && self.lower_is(
-                        i - 1,
-                        &[
-                            "premiere",
-                            "screening",
-                            "screenings",
-                            "sequel",
-                            "remake",
-                            "release",
-                            "director",
-                            "star",
-                            "producer",
-                        ],
-                    ))
-                || (self.lower_is(i, &["to"])
+                    && self.is(i - 1, C_OF_WHAT))
+                || (self.is(i, C_TO)
                     && i > 0
-                    && self.lower_is(i - 1, &["sequel", "prequel"]));
+                    && self.is(i - 1, C_SEQUEL));
             if cue {
                 let headline = self.headline_line(i);
                 let mut k = i + 1;
@@ -2029,7 +2080,7 @@ impl<'a> Cx<'a> {
                 if matches!(self.w(k), "," | ":") && is_lower_word(w) {
                     k += 1;
                 }
-                if self.lower_is(k, &["titled", "entitled", "called", "named"]) {
+                if self.is(k, C_TITLED) {
                     k += 1;
                 }
                 if !self.adjacent(k) {
@@ -2047,13 +2098,10 @@ impl<'a> Cx<'a> {
                     }
                 }
             }
-            if (self.lower_is(i, &["include", "includes", "included", "including"])
+            if (self.is(i, C_INCLUDE)
                 && i > 0
-                && self.lower_is(
-                    i - 1,
-                    &["films", "movies", "works", "credits", "documentaries"],
-                ))
-                || (w == "including" && i > 1 && self.lower_is(i - 2, &["films", "movies"]))
+                && self.is(i - 1, C_WORKS))
+                || (w == "including" && i > 1 && self.is(i - 2, C_FILMS))
             {
                 let mut k = i + 1;
                 for _ in 0..10 {
@@ -2175,7 +2223,7 @@ impl<'a> Cx<'a> {
                 j += 1;
             }
             let next_is_credit = j < n
-                && (self.lower_is(j, &["director", "directed", "dir", "directors"]))
+                && (self.is(j, C_DIRECTOR))
                 && matches!(self.w(j + 1), ":" | "by" | ".");
             if next_is_credit && j - i <= 10 && !matches!(self.w(j - 1), "." | "!" | "?" | ":") {
                 // `The Light Thief (Svet-Ake)`: the alternate title in
@@ -2203,7 +2251,7 @@ impl<'a> Cx<'a> {
         for i in 0..self.toks.len() {
             let w = self.w(i);
             let mut start = None;
-            if self.lower_is(i, &["released", "premiered"])
+            if self.is(i, C_RELEASED)
                 && self.w(i + 1) == "in"
                 && self.w(i + 2).len() == 4
                 && self.w(i + 2).chars().all(|c| c.is_ascii_digit())
@@ -2241,16 +2289,7 @@ impl<'a> Cx<'a> {
     fn title_nominated(&self, out: &mut Vec<Candidate>) {
         for i in 1..self.toks.len() {
             if self.w(i) != ","
-                || !self.lower_is(
-                    i + 1,
-                    &[
-                        "nominated",
-                        "shortlisted",
-                        "selected",
-                        "screened",
-                        "premiered",
-                    ],
-                )
+                || !self.is(i + 1, C_SELECTED)
             {
                 continue;
             }
@@ -2284,25 +2323,7 @@ impl<'a> Cx<'a> {
     /// `Kazakh movies`, `Soviet cinema`: the phrase modifies a noun.
     fn modifier_follows(&self, e: usize) -> bool {
         self.adjacent(e)
-            && self.lower_is(
-                e,
-                &[
-                    "film",
-                    "films",
-                    "movie",
-                    "movies",
-                    "cinema",
-                    "director",
-                    "directors",
-                    "filmmakers",
-                    "industry",
-                    "studio",
-                    "studios",
-                    "language",
-                    "people",
-                    "culture",
-                ],
-            )
+            && self.is(e, C_MODIFIED_NOUN)
             && is_lower_word(self.w(e))
     }
 
