@@ -240,6 +240,7 @@ impl Family {
 
     /// Calls `f` with each match, leftmost first and non-overlapping, as
     /// `re.captures_iter(t)` would, but tries only the starts in `starts`.
+    #[inline(never)]
     fn each<'t>(&self, t: &'t str, starts: &[(usize, u16)], mut f: impl FnMut(Captures<'t>)) {
         let mut pos = 0;
         for &(c, bits) in starts {
@@ -273,7 +274,7 @@ const S_DIGIT: u16 = S_DAY_MONTH | S_NUMERIC | S_YEAR | S_RELATIVE;
 const S_ALL: u16 = 0x1ff;
 
 /// The first word of every alternative each pattern can open with.
-fn start_words() -> HashMap<&'static str, u16> {
+fn start_words() -> StartWords {
     const WD_ABBR: &str = "mon|tues|tue|wed|thurs|thur|thu|fri|sat|sun";
     const MON_ABBR: &str = "jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec";
     const MODS: &str = "early|mid|late";
@@ -287,7 +288,7 @@ fn start_words() -> HashMap<&'static str, u16> {
                 .split(|c: char| !c.is_ascii_alphanumeric())
                 .next()
                 .unwrap_or(w);
-            *m.entry(first).or_insert(0) |= bit;
+            *m.entry(first.as_bytes()).or_insert(0) |= bit;
         }
     };
     add(WEEKDAYS, S_MONTH_DAY | S_DAY_MONTH | S_WEEKDAY);
@@ -307,7 +308,44 @@ fn start_words() -> HashMap<&'static str, u16> {
     add(UNITS_WORDS, S_RELATIVE);
     add("an|a|hundred", S_RELATIVE);
     add("spring|summer|fall|autumn|winter", S_SEASON);
-    m
+    let mut lens = [0u32; 26];
+    for w in m.keys() {
+        if let (Some(&c), true) = (w.first(), w.len() < 32) {
+            if c.is_ascii_lowercase() {
+                lens[usize::from(c - b'a')] |= 1 << w.len();
+            }
+        }
+    }
+    StartWords { map: m, lens }
+}
+
+/// The start words, with a filter by first letter and length that turns
+/// most other words away before any hashing.
+struct StartWords {
+    map: HashMap<&'static [u8], u16>,
+    /// Bit `n` of `lens[c]`: some start word of `n` bytes begins with
+    /// letter `c`.
+    lens: [u32; 26],
+}
+
+impl StartWords {
+    /// The `S_*` bits of the ASCII word `w`, case-insensitively.
+    fn get(&self, w: &[u8]) -> u16 {
+        let Some(first) = w.first().map(u8::to_ascii_lowercase) else {
+            return 0;
+        };
+        if !first.is_ascii_lowercase()
+            || w.len() > 16
+            || self.lens[usize::from(first - b'a')] & (1 << w.len()) == 0
+        {
+            return 0;
+        }
+        let mut buf = [0u8; 16];
+        let lower = &mut buf[..w.len()];
+        lower.copy_from_slice(w);
+        lower.make_ascii_lowercase();
+        self.map.get(&*lower).copied().unwrap_or(0)
+    }
 }
 
 /// Finds date mentions; build once and reuse (construction compiles regexes).
@@ -323,7 +361,7 @@ pub struct DateFinder {
     weekday: Family,
     season_year: Family,
     /// Lowercase first word → the patterns (`S_*`) that can start with it.
-    start_words: HashMap<&'static str, u16>,
+    start_words: StartWords,
     connector: Regex,
     present: Regex,
     ticker: Regex,
@@ -1104,6 +1142,7 @@ impl DateFinder {
     /// boundary and an ASCII letter or digit, so only ASCII word starts
     /// count; a word that runs into a non-ASCII letter may be a case
     /// variant (`ſ` folds to `s`) and is tried with every pattern.
+    #[inline(never)]
     fn starts(&self, t: &str) -> Vec<(usize, u16)> {
         let b = t.as_bytes();
         let word = |x: u8| x.is_ascii_alphanumeric() || x == b'_';
@@ -1124,19 +1163,7 @@ impl DateFinder {
                 } else if b.get(j).is_some_and(|&x| x >= 0x80) {
                     S_ALL
                 } else {
-                    let mut buf = [0u8; 16];
-                    match buf.get_mut(..j - i) {
-                        Some(lower) => {
-                            lower.copy_from_slice(&b[i..j]);
-                            lower.make_ascii_lowercase();
-                            std::str::from_utf8(lower)
-                                .ok()
-                                .and_then(|w| self.start_words.get(w))
-                                .copied()
-                                .unwrap_or(0)
-                        }
-                        None => 0,
-                    }
+                    self.start_words.get(&b[i..j])
                 };
                 if bits != 0 {
                     out.push((i, bits));
