@@ -1050,7 +1050,10 @@ impl Patterns {
             0
         };
         if kind == Kind::Word {
-            if self.is_name_token(w) {
+            // Most words are lowercase ASCII: not a name, without the
+            // Unicode case tables.
+            let lower_ascii = w.as_bytes().first().is_some_and(u8::is_ascii_lowercase);
+            if !lower_ascii && self.is_name_token(w) {
                 f |= F_NAME;
             }
         } else {

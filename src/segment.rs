@@ -455,6 +455,11 @@ impl Segmenter {
                 }
             }
             self.inner_stops(text, ts, te, &mut st, out);
+            if ends_plainly(text, te) {
+                // No terminator cluster can end here: the common case.
+                st.prev_tok = Some((ts, te));
+                continue;
+            }
             if let Some(cl) = cluster_at(text, ts, te, le) {
                 pos = cl.end;
                 let next = next_token(text, cl.end, le);
@@ -715,6 +720,15 @@ fn cluster_at(text: &str, ts: usize, te: usize, le: usize) -> Option<Cluster> {
         }
     }
     Some(cl)
+}
+
+/// The token ending at `te` ends in an ASCII byte that is neither a
+/// terminator, a closer nor the `]` of a citation mark, so `cluster_at`
+/// finds nothing there.
+fn ends_plainly(text: &str, te: usize) -> bool {
+    te.checked_sub(1)
+        .and_then(|i| text.as_bytes().get(i))
+        .is_some_and(|&b| b.is_ascii() && !matches!(b, b'.' | b'!' | b'?' | b'"' | b'\'' | b')' | b']' | b'}'))
 }
 
 /// End of `text[ts..te]` without trailing closers and citation marks (`.”`, `.)`, `.[4]`).

@@ -34,41 +34,47 @@ fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || matches!(c, '\u{300}'..='\u{36f}')
 }
 
+/// The char at byte `i` (a char boundary) and its length, with an ASCII
+/// fast path: most of the text is ASCII.
+#[inline]
+fn char_at(text: &str, i: usize) -> Option<(char, usize)> {
+    match *text.as_bytes().get(i)? {
+        b if b < 0x80 => Some((char::from(b), 1)),
+        _ => text.get(i..)?.chars().next().map(|c| (c, c.len_utf8())),
+    }
+}
+
 /// Appends the tokens of `text` to `out` (cleared first).
 pub fn tokenize(text: &str, out: &mut Vec<Token>) {
     out.clear();
-    let mut iter = text.char_indices().peekable();
+    let mut i = 0;
     let mut line_start = true;
     let mut space_before = false;
-    while let Some((i, c)) = iter.next() {
+    while let Some((c, n)) = char_at(text, i) {
         if c == '\n' {
             line_start = true;
             space_before = true;
+            i += n;
             continue;
         }
         if c.is_whitespace() {
             space_before = true;
+            i += n;
             continue;
         }
-        let mut end = i + c.len_utf8();
+        let start = i;
+        let mut end = i + n;
         let kind = if is_word_char(c) {
-            loop {
-                match iter.peek() {
-                    Some(&(_, n)) if is_word_char(n) => {
-                        end += n.len_utf8();
-                        iter.next();
-                    }
-                    Some(&(j, n)) if matches!(n, '-' | '\'' | '’' | '‑') => {
-                        // Join across one inner hyphen or apostrophe.
-                        let after = text[j + n.len_utf8()..].chars().next();
-                        if after.is_some_and(is_word_char) {
-                            end = j + n.len_utf8();
-                            iter.next();
-                        } else {
-                            break;
-                        }
-                    }
-                    _ => break,
+            while let Some((d, m)) = char_at(text, end) {
+                if is_word_char(d) {
+                    end += m;
+                } else if matches!(d, '-' | '\'' | '’' | '‑')
+                    && char_at(text, end + m).is_some_and(|(e, _)| is_word_char(e))
+                {
+                    // Join across one inner hyphen or apostrophe.
+                    end += m;
+                } else {
+                    break;
                 }
             }
             Kind::Word
@@ -76,7 +82,7 @@ pub fn tokenize(text: &str, out: &mut Vec<Token>) {
             Kind::Punct
         };
         out.push(Token {
-            start: i,
+            start,
             end,
             kind,
             line_start,
@@ -84,6 +90,7 @@ pub fn tokenize(text: &str, out: &mut Vec<Token>) {
         });
         line_start = false;
         space_before = false;
+        i = end;
     }
 }
 
