@@ -21,14 +21,15 @@
 use crate::offsets::CleanText;
 use crate::span::{Noise, NoiseKind};
 use regex::Regex;
+use regex_automata::{meta, Anchored, Input};
 
 /// The compiled noise detectors. Build once, share across threads.
 #[derive(Debug)]
 pub struct Cleaner {
-    shortcode: Regex,
-    shortcode_tag: Regex,
-    link_block: Regex,
-    citation: Regex,
+    shortcode: Bracketed,
+    shortcode_tag: Bracketed,
+    link_block: Bracketed,
+    citation: Bracketed,
     ticker: Regex,
     template: Regex,
     footer_start: Regex,
@@ -57,6 +58,40 @@ impl Default for Cleaner {
 const MONTHS: &str =
     "January|February|March|April|May|June|July|August|September|October|November|December";
 
+/// A pattern whose every match begins with `[`: tried anchored at each
+/// `[` of the text (found with `memchr`), which gives the matches
+/// `find_iter` would. An unanchored search let the regex engine pick an
+/// inner literal (`more`, `video`) and run a reverse scan at each hit.
+#[derive(Debug)]
+struct Bracketed(meta::Regex);
+
+impl Bracketed {
+    fn new(pattern: &str) -> Self {
+        debug_assert!(pattern.trim_start_matches("(?is)").trim_start_matches("(?i)").starts_with("\\["));
+        Bracketed(
+            meta::Regex::new(pattern)
+                .unwrap_or_else(|e| panic!("bad built-in regex {pattern:?}: {e}")),
+        )
+    }
+
+    /// Calls `f(start, end)` for each match, leftmost first, not
+    /// overlapping.
+    fn each(&self, text: &str, mut f: impl FnMut(usize, usize)) {
+        let mut pos = 0;
+        for p in memchr::memchr_iter(b'[', text.as_bytes()) {
+            if p < pos {
+                continue;
+            }
+            let input = Input::new(text).range(p..).anchored(Anchored::Yes);
+            if let Some(m) = self.0.search(&input) {
+                f(m.start(), m.end());
+                // An empty match cannot happen (`[` is consumed).
+                pos = m.end().max(p + 1);
+            }
+        }
+    }
+}
+
 fn re(pattern: &str) -> Regex {
     // The patterns are constants of this module: a failure is a bug caught
     // by every test run, never something input can trigger.
@@ -66,19 +101,19 @@ fn re(pattern: &str) -> Regex {
 impl Cleaner {
     pub fn new() -> Self {
         Self {
-            shortcode: re(
+            shortcode: Bracketed::new(
                 // ASCII `\b` (here and below): with the Unicode one, the
                 // lazy DFA gives up at the first non-ASCII byte and the
                 // search falls back to a slower engine.
                 r"(?is)\[(?:caption|wp_caption|gallery|embed|video|audio)(?-u:\b)[^\]\n]*\].*?\[/(?:caption|wp_caption|gallery|embed|video|audio)\]",
             ),
-            shortcode_tag: re(
+            shortcode_tag: Bracketed::new(
                 r"(?i)\[/?(?:caption|wp_caption|gallery|embed|video|audio)(?-u:\b)[^\]\n]*\]",
             ),
-            link_block: re(
+            link_block: Bracketed::new(
                 r"(?i)\[\s*\+?\s*(?:see also|read more|read also|related|more)\s*:[^\]\n]*\]",
             ),
-            citation: re(
+            citation: Bracketed::new(
                 r"\[(?:\d{1,4}|[a-z]|[a-z]?\s?\d{1,3}|citation needed|clarification needed|verification needed|when\?|who\?|dubious[^\]\n]{0,40}|note \d{1,3}|nb \d{1,3}|edit)\]",
             ),
             ticker: re(
@@ -184,31 +219,31 @@ impl Cleaner {
         };
         // The length limits keep a stray opening tag from swallowing a
         // page; a shortcode too long to be a caption still loses its tags.
-        for m in self.shortcode.find_iter(text) {
-            if m.len() <= 2_600 {
-                push(m.start(), m.end(), NoiseKind::Caption);
+        self.shortcode.each(text, |s, e| {
+            if e - s <= 2_600 {
+                push(s, e, NoiseKind::Caption);
             }
-        }
-        for m in self.shortcode_tag.find_iter(text) {
-            if m.len() <= 520 {
-                push(m.start(), m.end(), NoiseKind::Caption);
+        });
+        self.shortcode_tag.each(text, |s, e| {
+            if e - s <= 520 {
+                push(s, e, NoiseKind::Caption);
             }
-        }
-        for m in self.link_block.find_iter(text) {
-            if m.len() <= 1_040 {
-                push(m.start(), m.end(), NoiseKind::Navigation);
+        });
+        self.link_block.each(text, |s, e| {
+            if e - s <= 1_040 {
+                push(s, e, NoiseKind::Navigation);
             }
-        }
+        });
         let mut citations = 0usize;
-        for m in self.citation.find_iter(text) {
-            let kind = if m.as_str() == "[edit]" {
+        self.citation.each(text, |s, e| {
+            let kind = if &text[s..e] == "[edit]" {
                 NoiseKind::Navigation
             } else {
                 citations += 1;
                 NoiseKind::Citation
             };
-            push(m.start(), m.end(), kind);
-        }
+            push(s, e, kind);
+        });
         let wiki = citations >= 3 && self.wiki_citation_count.find_iter(text).nth(2).is_some();
 
         let lines = Lines::new(text);
