@@ -888,6 +888,10 @@ pub struct Patterns {
     /// Lowercase word → `F_*` bits: the cue lists, roles and particles,
     /// so each token needs one lookup.
     word_flags: HashMap<Box<[u8]>, u32>,
+    /// Bit `n` of `key_lens[c]`: some key of `word_flags` is `n` bytes
+    /// long (at most 32) and begins with byte `c`; other ASCII words skip
+    /// the hash lookup.
+    key_lens: [u64; 256],
 }
 
 fn set(words: &[&'static str]) -> HashSet<&'static str> {
@@ -1004,7 +1008,14 @@ impl Patterns {
             particles.iter().for_each(|p| add(p, F_PARTICLE));
             m
         };
+        let mut key_lens = [0u64; 256];
+        for k in word_flags.keys() {
+            if let (Some(&c), true) = (k.first(), k.len() <= 32) {
+                key_lens[usize::from(c)] |= 1 << k.len();
+            }
+        }
         Self {
+            key_lens,
             given: lex.get("given-names").iter().map(|s| s.trim().to_string()).collect(),
             common: lex.get("common-words").iter().map(|s| s.trim().to_lowercase()).collect(),
             suffix_lens: {
@@ -1040,7 +1051,11 @@ impl Patterns {
         let mut f = if !w.is_ascii() {
             let l = w.to_lowercase();
             self.word_flags.get(l.as_bytes()).copied().unwrap_or(0) & (F_ROLE | F_PARTICLE)
-        } else if w.len() <= buf.len() {
+        } else if w.len() <= buf.len()
+            && w.as_bytes().first().is_some_and(|&c| {
+                self.key_lens[usize::from(c.to_ascii_lowercase())] & (1 << w.len()) != 0
+            })
+        {
             // Bytes, not `str`: no UTF-8 check on the hot path.
             let l = &mut buf[..w.len()];
             l.copy_from_slice(w.as_bytes());
@@ -1270,13 +1285,20 @@ impl<'a> Cx<'a> {
     fn name_at(&self, i: usize) -> Option<(usize, usize)> {
         // `Asset Imangaliev`: a given name that is also a word, saved by
         // the surname after it.
-        let ordinary_ok = self.adjacent(i + 1)
-            && self.name_token(i + 1)
-            && self
-                .p
-                .has_surname_suffix(&self.w(i + 1)[..possessive_len(self.w(i + 1))]);
-        if !self.name_token(i) || (self.p.is_ordinary(self.w(i)) && !ordinary_ok) {
+        // Tested in this order because most tokens are not name tokens and
+        // the surname test is the dearest.
+        if !self.name_token(i) {
             return None;
+        }
+        if self.p.is_ordinary(self.w(i)) {
+            let ordinary_ok = self.adjacent(i + 1)
+                && self.name_token(i + 1)
+                && self
+                    .p
+                    .has_surname_suffix(&self.w(i + 1)[..possessive_len(self.w(i + 1))]);
+            if !ordinary_ok {
+                return None;
+            }
         }
         let mut j = i;
         let mut n = 0;
