@@ -273,6 +273,36 @@ const S_SEASON: u16 = 256;
 const S_DIGIT: u16 = S_DAY_MONTH | S_NUMERIC | S_YEAR | S_RELATIVE;
 const S_ALL: u16 = 0x1ff;
 
+/// The patterns that can open with the ASCII alphanumeric run `run`
+/// (which begins with a digit), given the byte after it: the digit count
+/// and letter tail each pattern allows (`12th`, `1960s`, `2025`, `12-`).
+fn digit_starts(run: &[u8], next: Option<u8>) -> u16 {
+    // A non-ASCII letter next may case-fold into the tail (`1960ſ`).
+    if next.is_some_and(|x| x >= 0x80) {
+        return S_DIGIT;
+    }
+    let d = run.iter().take_while(|x| x.is_ascii_digit()).count();
+    let tail = &run[d..];
+    let ordinal = [b"st", b"nd", b"rd", b"th"]
+        .iter()
+        .any(|o| tail.eq_ignore_ascii_case(*o));
+    let plural = tail.eq_ignore_ascii_case(b"s");
+    let mut bits = 0;
+    if d <= 2 && (tail.is_empty() || ordinal) {
+        bits |= S_DAY_MONTH;
+    }
+    if matches!(d, 1 | 2 | 4) && tail.is_empty() && matches!(next, Some(b'-' | b'/' | b'.')) {
+        bits |= S_NUMERIC;
+    }
+    if (d <= 2 && ordinal) || (d == 4 && (tail.is_empty() || plural)) || (d == 2 && plural) {
+        bits |= S_YEAR;
+    }
+    if d <= 3 && tail.is_empty() {
+        bits |= S_RELATIVE;
+    }
+    bits
+}
+
 /// The first word of every alternative each pattern can open with.
 fn start_words() -> StartWords {
     const WD_ABBR: &str = "mon|tues|tue|wed|thurs|thur|thu|fri|sat|sun";
@@ -1159,7 +1189,7 @@ impl DateFinder {
             }
             if i == 0 || !word(b[i - 1]) {
                 let bits = if b[i].is_ascii_digit() {
-                    S_DIGIT
+                    digit_starts(&b[i..j], b.get(j).copied())
                 } else if b.get(j).is_some_and(|&x| x >= 0x80) {
                     S_ALL
                 } else {
@@ -2008,6 +2038,7 @@ mod tests {
             "Tueſday, Auguſt 5, 2024 and ſpring 2020; KELVIN \u{212A} mid-1990s, the twenty-first century".into(),
             "a year ago, an hour later, 3 days earlier, A HUNDRED YEARS AGO, Mayday, May_1, 12/05/2024".into(),
             "from 1937 to 1959, in the '90s, last Monday, this spring, the same year, Sept. 4–6".into(),
+            "the 12TH century, the 1960S and 90s, 21st-century, 5-year, 2024-05-01, 3/4/2024, 12ſt century, 1st of May, 2 June, 1990–91, 100 days ago, 12345".into(),
         ];
         for dir in ["samples", "tests/dev"] {
             for e in std::fs::read_dir(format!("{root}/{dir}")).unwrap() {
