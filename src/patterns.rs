@@ -888,10 +888,11 @@ pub struct Patterns {
     /// Lowercase word → `F_*` bits: the cue lists, roles and particles,
     /// so each token needs one lookup.
     word_flags: HashMap<Box<[u8]>, u32>,
-    /// Bit `n` of `key_lens[c]`: some key of `word_flags` is `n` bytes
-    /// long (at most 32) and begins with byte `c`; other ASCII words skip
-    /// the hash lookup.
-    key_lens: [u64; 256],
+    /// Bit `n` of `key_shapes[f][l]`: some key of `word_flags` is `n`
+    /// bytes long (at most 32), begins with a byte whose low five bits
+    /// are `f` and ends with one whose low five bits are `l` (for letters,
+    /// the letter in either case); other ASCII words skip the hash lookup.
+    key_shapes: [[u64; 32]; 32],
 }
 
 fn set(words: &[&'static str]) -> HashSet<&'static str> {
@@ -1008,14 +1009,14 @@ impl Patterns {
             particles.iter().for_each(|p| add(p, F_PARTICLE));
             m
         };
-        let mut key_lens = [0u64; 256];
+        let mut key_shapes = [[0u64; 32]; 32];
         for k in word_flags.keys() {
-            if let (Some(&c), true) = (k.first(), k.len() <= 32) {
-                key_lens[usize::from(c)] |= 1 << k.len();
+            if let (Some(&f), Some(&l), true) = (k.first(), k.last(), k.len() <= 32) {
+                key_shapes[usize::from(f & 31)][usize::from(l & 31)] |= 1 << k.len();
             }
         }
         Self {
-            key_lens,
+            key_shapes,
             given: lex.get("given-names").iter().map(|s| s.trim().to_string()).collect(),
             common: lex.get("common-words").iter().map(|s| s.trim().to_lowercase()).collect(),
             suffix_lens: {
@@ -1047,34 +1048,40 @@ impl Patterns {
     /// lists compare ASCII case-insensitively, roles and particles by
     /// Unicode lowercase.
     fn token_flags(&self, w: &str, kind: Kind) -> u32 {
-        let mut buf = [0u8; 32];
-        let mut f = if !w.is_ascii() {
-            let l = w.to_lowercase();
-            self.word_flags.get(l.as_bytes()).copied().unwrap_or(0) & (F_ROLE | F_PARTICLE)
-        } else if w.len() <= buf.len()
-            && w.as_bytes().first().is_some_and(|&c| {
-                self.key_lens[usize::from(c.to_ascii_lowercase())] & (1 << w.len()) != 0
-            })
-        {
-            // Bytes, not `str`: no UTF-8 check on the hot path.
-            let l = &mut buf[..w.len()];
-            l.copy_from_slice(w.as_bytes());
-            l.make_ascii_lowercase();
-            self.word_flags.get(&*l).copied().unwrap_or(0)
-        } else {
-            0
-        };
-        if kind == Kind::Word {
-            // Most words are lowercase ASCII: not a name, without the
-            // Unicode case tables.
-            let lower_ascii = w.as_bytes().first().is_some_and(u8::is_ascii_lowercase);
-            if !lower_ascii && self.is_name_token(w) {
-                f |= F_NAME;
-            }
-        } else {
-            f &= !F_PARTICLE;
+        let f = self.lookup_flags(w);
+        if kind != Kind::Word {
+            return f & !F_PARTICLE;
         }
-        f
+        // Most words are lowercase ASCII: not a name, without the Unicode
+        // case tables.
+        let lower_ascii = w.as_bytes().first().is_some_and(u8::is_ascii_lowercase);
+        if !lower_ascii && self.is_name_token(w) {
+            f | F_NAME
+        } else {
+            f
+        }
+    }
+
+    /// The bits of `word_flags` for `w`, lowercased.
+    fn lookup_flags(&self, w: &str) -> u32 {
+        if !w.is_ascii() {
+            let l = w.to_lowercase();
+            return self.word_flags.get(l.as_bytes()).copied().unwrap_or(0) & (F_ROLE | F_PARTICLE);
+        }
+        let mut buf = [0u8; 32];
+        let (Some(&first), Some(&last), true) =
+            (w.as_bytes().first(), w.as_bytes().last(), w.len() <= buf.len())
+        else {
+            return 0;
+        };
+        if self.key_shapes[usize::from(first & 31)][usize::from(last & 31)] & (1 << w.len()) == 0 {
+            return 0;
+        }
+        // Bytes, not `str`: no UTF-8 check on the hot path.
+        let l = &mut buf[..w.len()];
+        l.copy_from_slice(w.as_bytes());
+        l.make_ascii_lowercase();
+        self.word_flags.get(&*l).copied().unwrap_or(0)
     }
 
     /// A name token: capitalized, not a stop word, not all caps, no
