@@ -1705,7 +1705,8 @@ impl<'a> Cx<'a> {
         // `X’s birth`, `Tsoi's character`: a possessive before a life noun.
         for i in 0..n {
             let w = self.w(i);
-            if possessive_len(w) < w.len() && self.is_word(i + 1) && self.flag(i + 1, F_LIFE) {
+            // The flag first: it rules out most tokens.
+            if self.flag(i + 1, F_LIFE) && self.is_word(i + 1) && possessive_len(w) < w.len() {
                 let mut s = i;
                 while s > 0 && i - s < 3 && self.name_token(s - 1) && self.adjacent(s) {
                     s -= 1;
@@ -2290,9 +2291,9 @@ impl<'a> Cx<'a> {
                 && self.w(i + 3) == ","
             {
                 start = Some(i + 4);
-            } else if possessive_len(w) < w.len()
-                && i > 0
+            } else if i > 0
                 && self.name_token(i)
+                && possessive_len(w) < w.len()
                 && self.name_token(i - 1)
                 && self.adjacent(i)
             {
