@@ -401,60 +401,67 @@ impl Resolver<'_> {
     }
 
     fn assign_ids(&self, text: &str, out: &mut [Mention]) {
+        // The maps hold indices into `out`, not copies of ids: a mention
+        // they point at already has its id (or is a multi-word name, which
+        // the loops below never assign), so reading it later is the same.
+        //
         // The fullest name of each person: surname and given-name mentions
         // take the id of the full name they were linked to (already copied);
         // the rest derive theirs from their own text.
-        let mut by_text: HashMap<(EntityType, &str), String> = HashMap::new();
-        for m in out.iter() {
+        let mut by_text: HashMap<(EntityType, &str), usize> = HashMap::new();
+        for (k, m) in out.iter().enumerate() {
             if !m.id.is_empty() {
-                by_text
-                    .entry((m.ty, &text[m.span.range()]))
-                    .or_insert_with(|| m.id.clone());
+                by_text.entry((m.ty, &text[m.span.range()])).or_insert(k);
             }
         }
         // A one-word person mention that is the first or last word of
         // exactly one fuller name in the document is that person
         // (`Issabayeva said` after `Zhanna Issabayeva`).
-        let mut part_of: HashMap<&str, Option<(String, String)>> = HashMap::new();
-        for m in out.iter().filter(|m| m.ty == EntityType::Person) {
+        let mut part_of: HashMap<&str, Option<usize>> = HashMap::new();
+        for (k, m) in out.iter().enumerate().filter(|(_, m)| m.ty == EntityType::Person) {
             let full = &text[m.span.range()];
-            let words: Vec<&str> = full.split_whitespace().collect();
-            if words.len() < 2 {
+            let mut words = full.split_whitespace();
+            let (Some(first), Some(last)) = (words.next(), words.next_back()) else {
                 continue;
-            }
-            let id = if m.id.is_empty() {
-                format!("person:{}", slug(full))
-            } else {
-                m.id.clone()
             };
-            for w in [words[0], words[words.len() - 1]] {
+            for w in [first, last] {
                 part_of
                     .entry(w)
                     .and_modify(|v| {
-                        if v.as_ref().is_some_and(|(f, _)| !compatible_names(f, full)) {
+                        if v.is_some_and(|f| !compatible_names(&text[out[f].span.range()], full)) {
                             *v = None;
                         }
                     })
-                    .or_insert_with(|| Some((full.to_string(), id.clone())));
+                    .or_insert(Some(k));
             }
         }
-        for m in out
-            .iter_mut()
-            .filter(|m| m.ty == EntityType::Person && m.id.is_empty())
-        {
-            if let Some(Some((_, id))) = part_of.get(&text[m.span.range()]) {
-                m.id = id.clone();
+        let full_id = |out: &[Mention], f: usize| {
+            if out[f].id.is_empty() {
+                format!("person:{}", slug(&text[out[f].span.range()]))
+            } else {
+                out[f].id.clone()
+            }
+        };
+        for k in 0..out.len() {
+            let m = &out[k];
+            if m.ty != EntityType::Person || !m.id.is_empty() {
+                continue;
+            }
+            if let Some(&Some(f)) = part_of.get(&text[m.span.range()]) {
+                out[k].id = full_id(out, f);
             }
         }
-        for m in out.iter_mut() {
-            if m.id.is_empty() {
-                let s = &text[m.span.range()];
-                m.id = match (&m.value, by_text.get(&(m.ty, s))) {
-                    (_, Some(id)) => id.clone(),
-                    (Some(v), None) if m.ty == EntityType::Date => format!("date:{v}"),
-                    _ => format!("{}:{}", m.ty.as_str(), slug(s)),
-                };
+        for k in 0..out.len() {
+            if !out[k].id.is_empty() {
+                continue;
             }
+            let m = &out[k];
+            let s = &text[m.span.range()];
+            out[k].id = match (&m.value, by_text.get(&(m.ty, s))) {
+                (_, Some(&j)) => out[j].id.clone(),
+                (Some(v), None) if m.ty == EntityType::Date => format!("date:{v}"),
+                _ => format!("{}:{}", m.ty.as_str(), slug(s)),
+            };
         }
     }
 }
