@@ -163,7 +163,7 @@ impl Pipeline {
         raw: &[u8],
         anchor: Option<jiff::civil::Date>,
         date_source: Option<DateSource>,
-        w: &Worker,
+        w: &mut Worker,
     ) -> Record {
         let sentences: Vec<RawSpan> = w
             .sentences
@@ -172,7 +172,9 @@ impl Pipeline {
             .collect();
         let mut chars = CharCounter::new(raw);
         let mut entities = Vec::with_capacity(w.mentions.len());
-        for m in &w.mentions {
+        // The mentions are this document's scratch: their ids and values
+        // move into the record.
+        for m in &mut w.mentions {
             // A span that would cross removed noise is dropped, never bent.
             let Some(span) = w.clean.to_raw(m.span) else {
                 continue;
@@ -194,8 +196,8 @@ impl Pipeline {
                 char_end,
                 sentence: sentence.min(sentences.len().saturating_sub(1)),
                 source: self.source_name(&m.source),
-                value: m.value.clone(),
-                id: m.id.clone(),
+                value: m.value.take(),
+                id: std::mem::take(&mut m.id),
             });
         }
         Record {
@@ -211,16 +213,18 @@ impl Pipeline {
     }
 
     fn source_name(&self, s: &Source) -> String {
+        // `concat`, not `format!`: this runs once per entity.
         match s {
-            Source::Gazetteer(f) => format!(
-                "gazetteer:{}",
+            Source::Gazetteer(f) => [
+                "gazetteer:",
                 self.gazetteer
                     .files()
                     .get(*f as usize)
-                    .map_or("?", String::as_str)
-            ),
-            Source::Pattern(r) => format!("pattern:{r}"),
-            Source::Resolved(r) => format!("resolved:{r}"),
+                    .map_or("?", String::as_str),
+            ]
+            .concat(),
+            Source::Pattern(r) => ["pattern:", r].concat(),
+            Source::Resolved(r) => ["resolved:", r].concat(),
         }
     }
 }
