@@ -177,6 +177,7 @@ fn is_opener(c: char) -> bool {
 /// The next whitespace-delimited token in `text[from..end]`, as a byte range.
 fn next_token(text: &str, from: usize, end: usize) -> Option<(usize, usize)> {
     let end = end.min(text.len());
+    let bytes = text.as_bytes();
     let mut i = from;
     let start = loop {
         match char_at(text, i, end) {
@@ -185,11 +186,16 @@ fn next_token(text: &str, from: usize, end: usize) -> Option<(usize, usize)> {
             Some(_) => break i,
         }
     };
-    while let Some(c) = char_at(text, i, end) {
-        if c.is_whitespace() {
-            break;
+    loop {
+        // Printable ASCII is never whitespace: step over it byte by byte
+        // (most of every token), and decode only at the rest.
+        while i < end && matches!(bytes[i], 0x21..=0x7e) {
+            i += 1;
         }
-        i += c.len_utf8();
+        match char_at(text, i, end) {
+            Some(c) if !c.is_whitespace() => i += c.len_utf8(),
+            _ => break,
+        }
     }
     Some((start, i))
 }
