@@ -137,7 +137,9 @@ impl Resolver<'_> {
         });
         let taken = &mut scratch.taken;
         taken.clear();
-        for c in cands.iter() {
+        // A kept candidate's value and id move into its mention: only the
+        // spans, types and sources of `cands` are read below.
+        for c in cands.iter_mut() {
             if c.span.is_empty() || overlaps_any(taken, c.span) {
                 continue;
             }
@@ -146,8 +148,8 @@ impl Resolver<'_> {
                 span: c.span,
                 ty: c.ty,
                 source: c.source.clone(),
-                value: c.value.clone(),
-                id: c.id.clone().unwrap_or_default(),
+                value: c.value.take(),
+                id: c.id.take().unwrap_or_default(),
             });
         }
         out.sort_by_key(|m| m.span.start);
