@@ -67,7 +67,10 @@ struct Bracketed(meta::Regex);
 
 impl Bracketed {
     fn new(pattern: &str) -> Self {
-        debug_assert!(pattern.trim_start_matches("(?is)").trim_start_matches("(?i)").starts_with("\\["));
+        debug_assert!(pattern
+            .trim_start_matches("(?is)")
+            .trim_start_matches("(?i)")
+            .starts_with("\\["));
         Bracketed(
             meta::Regex::new(pattern)
                 .unwrap_or_else(|e| panic!("bad built-in regex {pattern:?}: {e}")),

@@ -338,35 +338,33 @@ fn start_words() -> StartWords {
     add(UNITS_WORDS, S_RELATIVE);
     add("an|a|hundred", S_RELATIVE);
     add("spring|summer|fall|autumn|winter", S_SEASON);
-    let mut lens = [0u32; 26];
+    let mut shapes = [[0u32; 32]; 32];
     for w in m.keys() {
-        if let (Some(&c), true) = (w.first(), w.len() < 32) {
-            if c.is_ascii_lowercase() {
-                lens[usize::from(c - b'a')] |= 1 << w.len();
-            }
+        if let (Some(&f), Some(&l), true) = (w.first(), w.last(), w.len() < 32) {
+            shapes[usize::from(f & 31)][usize::from(l & 31)] |= 1 << w.len();
         }
     }
-    StartWords { map: m, lens }
+    StartWords { map: m, shapes }
 }
 
-/// The start words, with a filter by first letter and length that turns
-/// most other words away before any hashing.
+/// The start words, with a filter by first letter, last letter and
+/// length that turns most other words away before any hashing.
 struct StartWords {
     map: HashMap<&'static [u8], u16>,
-    /// Bit `n` of `lens[c]`: some start word of `n` bytes begins with
-    /// letter `c`.
-    lens: [u32; 26],
+    /// Bit `n` of `shapes[f][l]`: some start word is `n` bytes long and
+    /// begins and ends with letters whose low five bits are `f` and `l`
+    /// (the letter in either case).
+    shapes: [[u32; 32]; 32],
 }
 
 impl StartWords {
     /// The `S_*` bits of the ASCII word `w`, case-insensitively.
     fn get(&self, w: &[u8]) -> u16 {
-        let Some(first) = w.first().map(u8::to_ascii_lowercase) else {
+        let (Some(&first), Some(&last)) = (w.first(), w.last()) else {
             return 0;
         };
-        if !first.is_ascii_lowercase()
-            || w.len() > 16
-            || self.lens[usize::from(first - b'a')] & (1 << w.len()) == 0
+        if w.len() > 16
+            || self.shapes[usize::from(first & 31)][usize::from(last & 31)] & (1 << w.len()) == 0
         {
             return 0;
         }

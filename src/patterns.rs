@@ -444,7 +444,25 @@ const C_ARTICLE: Cue = Cue {
 };
 const C_FILM_NOUN: Cue = Cue {
     bit: 1 << 14,
-    words: &["film", "movie", "documentary", "feature", "drama", "comedy", "thriller", "biopic", "cartoon", "melodrama", "docudrama", "title", "epic", "saga", "classic", "trilogy", "blockbuster"],
+    words: &[
+        "film",
+        "movie",
+        "documentary",
+        "feature",
+        "drama",
+        "comedy",
+        "thriller",
+        "biopic",
+        "cartoon",
+        "melodrama",
+        "docudrama",
+        "title",
+        "epic",
+        "saga",
+        "classic",
+        "trilogy",
+        "blockbuster",
+    ],
 };
 const C_IN: Cue = Cue {
     bit: 1 << 15,
@@ -460,7 +478,17 @@ const C_OF: Cue = Cue {
 };
 const C_OF_WHAT: Cue = Cue {
     bit: 1 << 18,
-    words: &["premiere", "screening", "screenings", "sequel", "remake", "release", "director", "star", "producer"],
+    words: &[
+        "premiere",
+        "screening",
+        "screenings",
+        "sequel",
+        "remake",
+        "release",
+        "director",
+        "star",
+        "producer",
+    ],
 };
 const C_TO: Cue = Cue {
     bit: 1 << 19,
@@ -496,13 +524,53 @@ const C_RELEASED: Cue = Cue {
 };
 const C_SELECTED: Cue = Cue {
     bit: 1 << 27,
-    words: &["nominated", "shortlisted", "selected", "screened", "premiered"],
+    words: &[
+        "nominated",
+        "shortlisted",
+        "selected",
+        "screened",
+        "premiered",
+    ],
 };
 const C_MODIFIED_NOUN: Cue = Cue {
     bit: 1 << 28,
-    words: &["film", "films", "movie", "movies", "cinema", "director", "directors", "filmmakers", "industry", "studio", "studios", "language", "people", "culture"],
+    words: &[
+        "film",
+        "films",
+        "movie",
+        "movies",
+        "cinema",
+        "director",
+        "directors",
+        "filmmakers",
+        "industry",
+        "studio",
+        "studios",
+        "language",
+        "people",
+        "culture",
+    ],
 };
-const CUES: [Cue; 18] = [C_NAMED, C_AND, C_ARTICLE, C_FILM_NOUN, C_IN, C_ROLE_IN, C_OF, C_OF_WHAT, C_TO, C_SEQUEL, C_TITLED, C_INCLUDE, C_WORKS, C_FILMS, C_DIRECTOR, C_RELEASED, C_SELECTED, C_MODIFIED_NOUN];
+const CUES: [Cue; 18] = [
+    C_NAMED,
+    C_AND,
+    C_ARTICLE,
+    C_FILM_NOUN,
+    C_IN,
+    C_ROLE_IN,
+    C_OF,
+    C_OF_WHAT,
+    C_TO,
+    C_SEQUEL,
+    C_TITLED,
+    C_INCLUDE,
+    C_WORKS,
+    C_FILMS,
+    C_DIRECTOR,
+    C_RELEASED,
+    C_SELECTED,
+    C_MODIFIED_NOUN,
+];
 
 /// Words before a quote that make it a work of another art.
 const NON_FILM_CUES: &[&str] = &[
@@ -1069,9 +1137,11 @@ impl Patterns {
             return self.word_flags.get(l.as_bytes()).copied().unwrap_or(0) & (F_ROLE | F_PARTICLE);
         }
         let mut buf = [0u8; 32];
-        let (Some(&first), Some(&last), true) =
-            (w.as_bytes().first(), w.as_bytes().last(), w.len() <= buf.len())
-        else {
+        let (Some(&first), Some(&last), true) = (
+            w.as_bytes().first(),
+            w.as_bytes().last(),
+            w.len() <= buf.len(),
+        ) else {
             return 0;
         };
         if self.key_shapes[usize::from(first & 31)][usize::from(last & 31)] & (1 << w.len()) == 0 {
@@ -2096,15 +2166,9 @@ impl<'a> Cx<'a> {
             // `role in Sunflower`, `films include A, B and C`.
             let cue = (self.is(i, C_FILM_NOUN) && is_lower_word(w))
                 || (w == "directed" && self.w(i + 1) != "by")
-                || (self.is(i, C_IN)
-                    && i > 0
-                    && self.is(i - 1, C_ROLE_IN))
-                || (self.is(i, C_OF)
-                    && i > 0
-                    && self.is(i - 1, C_OF_WHAT))
-                || (self.is(i, C_TO)
-                    && i > 0
-                    && self.is(i - 1, C_SEQUEL));
+                || (self.is(i, C_IN) && i > 0 && self.is(i - 1, C_ROLE_IN))
+                || (self.is(i, C_OF) && i > 0 && self.is(i - 1, C_OF_WHAT))
+                || (self.is(i, C_TO) && i > 0 && self.is(i - 1, C_SEQUEL));
             if cue {
                 let headline = self.headline_line(i);
                 let mut k = i + 1;
@@ -2131,9 +2195,7 @@ impl<'a> Cx<'a> {
                     }
                 }
             }
-            if (self.is(i, C_INCLUDE)
-                && i > 0
-                && self.is(i - 1, C_WORKS))
+            if (self.is(i, C_INCLUDE) && i > 0 && self.is(i - 1, C_WORKS))
                 || (w == "including" && i > 1 && self.is(i - 2, C_FILMS))
             {
                 let mut k = i + 1;
@@ -2255,9 +2317,8 @@ impl<'a> Cx<'a> {
             while j < n && !self.toks[j].line_start {
                 j += 1;
             }
-            let next_is_credit = j < n
-                && (self.is(j, C_DIRECTOR))
-                && matches!(self.w(j + 1), ":" | "by" | ".");
+            let next_is_credit =
+                j < n && (self.is(j, C_DIRECTOR)) && matches!(self.w(j + 1), ":" | "by" | ".");
             if next_is_credit && j - i <= 10 && !matches!(self.w(j - 1), "." | "!" | "?" | ":") {
                 // `The Light Thief (Svet-Ake)`: the alternate title in
                 // parentheses is linked later, not part of the heading.
@@ -2321,9 +2382,7 @@ impl<'a> Cx<'a> {
     /// nomination or selection, with its alternate title skipped.
     fn title_nominated(&self, out: &mut Vec<Candidate>) {
         for i in 1..self.toks.len() {
-            if self.w(i) != ","
-                || !self.is(i + 1, C_SELECTED)
-            {
+            if self.w(i) != "," || !self.is(i + 1, C_SELECTED) {
                 continue;
             }
             let mut e = i;
@@ -2355,9 +2414,7 @@ impl<'a> Cx<'a> {
 
     /// `Kazakh movies`, `Soviet cinema`: the phrase modifies a noun.
     fn modifier_follows(&self, e: usize) -> bool {
-        self.adjacent(e)
-            && self.is(e, C_MODIFIED_NOUN)
-            && is_lower_word(self.w(e))
+        self.adjacent(e) && self.is(e, C_MODIFIED_NOUN) && is_lower_word(self.w(e))
     }
 
     /// `Where The White Cranes Dance (Russia)` in a winners' list.

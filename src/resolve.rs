@@ -420,7 +420,11 @@ impl Resolver<'_> {
         // exactly one fuller name in the document is that person
         // (`Issabayeva said` after `Zhanna Issabayeva`).
         let mut part_of: HashMap<&str, Option<usize>> = HashMap::new();
-        for (k, m) in out.iter().enumerate().filter(|(_, m)| m.ty == EntityType::Person) {
+        for (k, m) in out
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| m.ty == EntityType::Person)
+        {
             let full = &text[m.span.range()];
             let mut words = full.split_whitespace();
             let (Some(first), Some(last)) = (words.next(), words.next_back()) else {

@@ -734,7 +734,9 @@ fn cluster_at(text: &str, ts: usize, te: usize, le: usize) -> Option<Cluster> {
 fn ends_plainly(text: &str, te: usize) -> bool {
     te.checked_sub(1)
         .and_then(|i| text.as_bytes().get(i))
-        .is_some_and(|&b| b.is_ascii() && !matches!(b, b'.' | b'!' | b'?' | b'"' | b'\'' | b')' | b']' | b'}'))
+        .is_some_and(|&b| {
+            b.is_ascii() && !matches!(b, b'.' | b'!' | b'?' | b'"' | b'\'' | b')' | b']' | b'}')
+        })
 }
 
 /// End of `text[ts..te]` without trailing closers and citation marks (`.”`, `.)`, `.[4]`).
