@@ -430,6 +430,11 @@ impl Cleaner {
     /// three or more short items between menu separators, no sentence.
     fn is_menu(&self, body: &str) -> bool {
         for sep in ['·', '|', '•', '»', '/'] {
+            // Three items need two separators: most lines have none, and
+            // are spared the item list.
+            if body.matches(sep).nth(1).is_none() {
+                continue;
+            }
             let items: Vec<&str> = body.split(sep).map(str::trim).collect();
             if items.len() >= 3
                 && items.iter().all(|it| {

@@ -438,12 +438,19 @@ fn parse_line(
 /// Letters without an ASCII form (Cyrillic) are kept as lowercase.
 pub fn slug(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
+    slug_into(name, &mut out);
+    out
+}
+
+/// Appends the slug of `name` to `out`: ids are built in one `String`.
+pub fn slug_into(name: &str, out: &mut String) {
+    let base = out.len();
     if name.is_ascii() {
         // The common case, without the char-by-char Unicode lowering.
         let mut dash = false;
         for &b in name.as_bytes() {
             if b.is_ascii_alphanumeric() {
-                if dash && !out.is_empty() {
+                if dash && out.len() > base {
                     out.push('-');
                 }
                 dash = false;
@@ -452,13 +459,13 @@ pub fn slug(name: &str) -> String {
                 dash = true;
             }
         }
-        return out;
+        return;
     }
     let mut dash = false;
     for c in name.chars() {
         let c = fold_latin(c);
         if c.is_alphanumeric() {
-            if dash && !out.is_empty() {
+            if dash && out.len() > base {
                 out.push('-');
             }
             dash = false;
@@ -467,7 +474,6 @@ pub fn slug(name: &str) -> String {
             dash = true;
         }
     }
-    out
 }
 
 fn fold_latin(c: char) -> char {

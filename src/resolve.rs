@@ -17,7 +17,7 @@
 //! 4. ids: the gazetteer's id when an entry is known, else one derived from
 //!    the fullest name in the document (`person:akan-satayev`).
 
-use crate::gazetteer::{slug, GazMatch, Gazetteer};
+use crate::gazetteer::{slug_into, GazMatch, Gazetteer};
 use crate::patterns::Patterns;
 use crate::span::{Candidate, CleanSpan, EntityType, Source};
 use crate::tokens::{Kind, Token};
@@ -216,16 +216,16 @@ impl Resolver<'_> {
             let s = &text[m.span.range()];
             match m.ty {
                 EntityType::Person => {
-                    let words: Vec<&str> = s.split_whitespace().collect();
+                    let mut words = s.split_whitespace();
+                    let (first, last) = (words.next(), words.next_back());
                     // A one-word name found by a cue (`a boy named Aslan`)
                     // is linked again wherever it recurs.
                     let cued = matches!(m.source, Source::Pattern(r) if matches!(r, "role-cue" | "speaker-label" | "apposition" | "speech" | "character-cast"));
-                    if words.len() == 1 && cued && !self.patterns.is_ordinary(s) {
+                    if first.is_some() && last.is_none() && cued && !self.patterns.is_ordinary(s) {
                         parts.entry(s).or_insert(Some(k));
                     }
-                    if words.len() >= 2 {
-                        let candidates = [words.first(), words.last()];
-                        for w in candidates.into_iter().flatten() {
+                    if let (Some(first), Some(last)) = (first, last) {
+                        for w in [first, last] {
                             if w.chars().count() < 3
                                 || !w.chars().next().is_some_and(char::is_uppercase)
                             {
@@ -258,9 +258,11 @@ impl Resolver<'_> {
         let mut tails: HashMap<(&str, &str), usize> = HashMap::new();
         for (k, m) in out.iter().enumerate() {
             if m.ty == EntityType::Person {
-                let words: Vec<&str> = text[m.span.range()].split_whitespace().collect();
-                if words.len() >= 3 {
-                    tails.insert((words[words.len() - 2], words[words.len() - 1]), k);
+                let mut words = text[m.span.range()].split_whitespace().rev();
+                if let (Some(last), Some(before), Some(_)) =
+                    (words.next(), words.next(), words.next())
+                {
+                    tails.insert((before, last), k);
                 }
             }
         }
@@ -443,7 +445,7 @@ impl Resolver<'_> {
         }
         let full_id = |out: &[Mention], f: usize| {
             if out[f].id.is_empty() {
-                format!("person:{}", slug(&text[out[f].span.range()]))
+                typed_slug("person", &text[out[f].span.range()])
             } else {
                 out[f].id.clone()
             }
@@ -466,7 +468,7 @@ impl Resolver<'_> {
             out[k].id = match (&m.value, by_text.get(&(m.ty, s))) {
                 (_, Some(&j)) => out[j].id.clone(),
                 (Some(v), None) if m.ty == EntityType::Date => format!("date:{v}"),
-                _ => format!("{}:{}", m.ty.as_str(), slug(s)),
+                _ => typed_slug(m.ty.as_str(), s),
             };
         }
     }
@@ -560,6 +562,15 @@ fn retype_by_document(text: &str, cands: &[Candidate], out: &mut [Mention]) {
             m.id.clear();
         }
     }
+}
+
+/// `kind:slug-of-name`, built in one allocation.
+fn typed_slug(kind: &str, name: &str) -> String {
+    let mut id = String::with_capacity(kind.len() + 1 + name.len());
+    id.push_str(kind);
+    id.push(':');
+    slug_into(name, &mut id);
+    id
 }
 
 /// Two full names of one person: the same first and last word
