@@ -421,6 +421,9 @@ const F_ROLE: u32 = 256;
 const F_PARTICLE: u32 = 512;
 /// A name token (see `Patterns::is_name_token`).
 const F_NAME: u32 = 1024;
+/// A name token that is an ordinary word (`Patterns::is_ordinary`); set
+/// on name tokens only, where the rules ask it again and again.
+const F_ORDINARY: u32 = 1 << 29;
 
 // Small word lists single rules test a token against, one bit each above
 // the `F_*` bits: a test is a mask instead of a scan of the list.
@@ -571,6 +574,8 @@ const CUES: [Cue; 18] = [
     C_SELECTED,
     C_MODIFIED_NOUN,
 ];
+// The cue bits run from 11 up and must stay clear of `F_ORDINARY`.
+const _: () = assert!(11 + CUES.len() <= 29);
 
 /// Words before a quote that make it a work of another art.
 const NON_FILM_CUES: &[&str] = &[
@@ -1124,7 +1129,11 @@ impl Patterns {
         // case tables.
         let lower_ascii = w.as_bytes().first().is_some_and(u8::is_ascii_lowercase);
         if !lower_ascii && self.is_name_token(w) {
-            f | F_NAME
+            if self.is_ordinary(w) {
+                f | F_NAME | F_ORDINARY
+            } else {
+                f | F_NAME
+            }
         } else {
             f
         }
@@ -1367,7 +1376,7 @@ impl<'a> Cx<'a> {
         if !self.name_token(i) {
             return None;
         }
-        if self.p.is_ordinary(self.w(i)) {
+        if self.flag(i, F_ORDINARY) {
             let ordinary_ok = self.adjacent(i + 1)
                 && self.name_token(i + 1)
                 && self
