@@ -269,18 +269,20 @@ const S_YEAR: u16 = 32;
 const S_RELATIVE: u16 = 64;
 const S_WEEKDAY: u16 = 128;
 const S_SEASON: u16 = 256;
-/// The patterns a number can start.
-const S_DIGIT: u16 = S_DAY_MONTH | S_NUMERIC | S_YEAR | S_RELATIVE;
 const S_ALL: u16 = 0x1ff;
+
+/// `rest` begins with one of the two non-ASCII letters that case-fold to
+/// ASCII ones (`ſ` to `s`, the Kelvin sign `K` to `k`): under `(?i)` the
+/// word may go on (`Auguſt`), so every pattern is tried there. Any other
+/// non-ASCII char ends the ASCII word as a space would.
+fn folds_to_ascii(rest: &[u8]) -> bool {
+    rest.starts_with("ſ".as_bytes()) || rest.starts_with("\u{212A}".as_bytes())
+}
 
 /// The patterns that can open with the ASCII alphanumeric run `run`
 /// (which begins with a digit), given the byte after it: the digit count
 /// and letter tail each pattern allows (`12th`, `1960s`, `2025`, `12-`).
 fn digit_starts(run: &[u8], next: Option<u8>) -> u16 {
-    // A non-ASCII letter next may case-fold into the tail (`1960ſ`).
-    if next.is_some_and(|x| x >= 0x80) {
-        return S_DIGIT;
-    }
     let d = run.iter().take_while(|x| x.is_ascii_digit()).count();
     let tail = &run[d..];
     let ordinal = [b"st", b"nd", b"rd", b"th"]
@@ -1168,8 +1170,8 @@ impl DateFinder {
     /// The word starts of `t` where some date pattern may begin, with the
     /// patterns (`S_*`) that may. Every pattern opens with an ASCII word
     /// boundary and an ASCII letter or digit, so only ASCII word starts
-    /// count; a word that runs into a non-ASCII letter may be a case
-    /// variant (`ſ` folds to `s`) and is tried with every pattern.
+    /// count; a word that runs into `ſ` or `K` may be a case variant
+    /// (`Auguſt`) and is tried with every pattern.
     #[inline(never)]
     fn starts(&self, t: &str) -> Vec<(usize, u16)> {
         let b = t.as_bytes();
@@ -1186,10 +1188,10 @@ impl DateFinder {
                 j += 1;
             }
             if i == 0 || !word(b[i - 1]) {
-                let bits = if b[i].is_ascii_digit() {
-                    digit_starts(&b[i..j], b.get(j).copied())
-                } else if b.get(j).is_some_and(|&x| x >= 0x80) {
+                let bits = if folds_to_ascii(&b[j..]) {
                     S_ALL
+                } else if b[i].is_ascii_digit() {
+                    digit_starts(&b[i..j], b.get(j).copied())
                 } else {
                     self.start_words.get(&b[i..j])
                 };
