@@ -261,7 +261,8 @@ fn group(entities: &[Entity]) -> Vec<Resolved> {
 /// (lossy decoding: one char per invalid sequence).
 struct CharCounter<'a> {
     raw: &'a [u8],
-    valid: bool,
+    /// The raw bytes as text when they are valid UTF-8.
+    text: Option<&'a str>,
     pos: usize,
     chars: usize,
 }
@@ -270,7 +271,7 @@ impl<'a> CharCounter<'a> {
     fn new(raw: &'a [u8]) -> Self {
         Self {
             raw,
-            valid: std::str::from_utf8(raw).is_ok(),
+            text: std::str::from_utf8(raw).ok(),
             pos: 0,
             chars: 0,
         }
@@ -280,8 +281,12 @@ impl<'a> CharCounter<'a> {
         let Some(bytes) = self.raw.get(from..to) else {
             return 0;
         };
-        if self.valid {
-            bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count()
+        if let Some(text) = self.text {
+            // `chars().count()` counts a word of bytes at a time.
+            text.get(from..to).map_or_else(
+                || bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count(),
+                |s| s.chars().count(),
+            )
         } else {
             bytes
                 .utf8_chunks()
