@@ -670,6 +670,34 @@ mod tests {
     }
 
     #[test]
+    fn bracketed_matches_are_find_iter_matches() {
+        // Tried anchored at each `[`, a pattern must find exactly what an
+        // unanchored `find_iter` finds.
+        let c = Cleaner::new();
+        let texts = [
+            "A film.[4] Next.[5][6] [[7]] [citation needed] [edit] [a] [ 12]",
+            "[caption id=\"x\"]Photo [b] by X[/caption] and [CAPTION]y[/caption] [/video]",
+            "[+ Read more: the story] [see also: X] [[more]] [Related: a [b]] [more:",
+            "no brackets at all",
+            "[[[[",
+        ];
+        for (b, pattern) in [
+            (&c.shortcode, c.shortcode.0.pattern_len()),
+            (&c.shortcode_tag, c.shortcode_tag.0.pattern_len()),
+            (&c.link_block, c.link_block.0.pattern_len()),
+            (&c.citation, c.citation.0.pattern_len()),
+        ] {
+            assert_eq!(pattern, 1);
+            for t in texts {
+                let mut got = Vec::new();
+                b.each(t, |s, e| got.push((s, e)));
+                let want: Vec<_> = b.0.find_iter(t).map(|m| (m.start(), m.end())).collect();
+                assert_eq!(got, want, "{t}");
+            }
+        }
+    }
+
+    #[test]
     fn an_overlong_shortcode_loses_only_its_tags() {
         let body = "Long prose inside an unclosed gallery. ".repeat(80);
         let raw = format!("Before.\n[gallery ids=\"1\"]{body}[/gallery]\nAfter.");

@@ -2028,6 +2028,29 @@ mod tests {
         assert_eq!(one("on 29.02.2024", None).1, "2024-02-29");
     }
 
+    /// Every start word, in any ASCII case, passes the shape filter.
+    #[test]
+    fn start_word_filter_turns_no_word_away() {
+        let f = DateFinder::new();
+        assert!(f.start_words.map.len() > 50);
+        for (&w, &bits) in &f.start_words.map {
+            let title: Vec<u8> = w
+                .iter()
+                .enumerate()
+                .map(|(i, b)| if i == 0 { b.to_ascii_uppercase() } else { *b })
+                .collect();
+            for v in [w.to_vec(), title, w.to_ascii_uppercase()] {
+                assert_eq!(
+                    f.start_words.get(&v),
+                    bits,
+                    "{}",
+                    String::from_utf8_lossy(&v)
+                );
+            }
+        }
+        assert_eq!(f.start_words.get(b"the"), 0);
+    }
+
     /// Searching only at the listed starts finds exactly what a scan of
     /// the whole text finds, for every family, on real and odd text.
     #[test]

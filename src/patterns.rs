@@ -2933,6 +2933,28 @@ mod tests {
     use crate::tokens::tokenize;
 
     #[test]
+    fn flag_filter_turns_no_key_away() {
+        // Every key of the word-flag map, in any ASCII case, gets its bits
+        // through the first/last/length filter.
+        let p = patterns();
+        assert!(p.word_flags.len() > 100);
+        for (key, &bits) in &p.word_flags {
+            let Ok(key) = std::str::from_utf8(key) else {
+                continue;
+            };
+            if !key.is_ascii() || key.len() > 32 {
+                continue;
+            }
+            let mut title = key.to_string();
+            title[..1].make_ascii_uppercase();
+            for w in [key.to_string(), title, key.to_ascii_uppercase()] {
+                assert_eq!(p.lookup_flags(&w), bits, "{w}");
+            }
+        }
+        assert_eq!(p.lookup_flags("Zanzibarian"), 0);
+    }
+
+    #[test]
     fn possessives_are_cut_off() {
         for (w, stem) in [
             ("Satayev's", "Satayev"),
