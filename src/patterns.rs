@@ -574,8 +574,16 @@ const CUES: [Cue; 18] = [
     C_SELECTED,
     C_MODIFIED_NOUN,
 ];
-// The cue bits run from 11 up and must stay clear of `F_ORDINARY`.
-const _: () = assert!(11 + CUES.len() <= 29);
+// The cue bits are 11, 12, … in the order of `CUES`, one each, and stay
+// clear of `F_ORDINARY`.
+const _: () = {
+    let mut i = 0;
+    while i < CUES.len() {
+        assert!(CUES[i].bit == 1 << (11 + i));
+        i += 1;
+    }
+    assert!(11 + CUES.len() <= 29);
+};
 
 /// Words before a quote that make it a work of another art.
 const NON_FILM_CUES: &[&str] = &[
