@@ -201,9 +201,10 @@ impl Progress for Bar {
 fn run_paths(p: &Pipeline, c: &Common, paths: &[PathBuf], out: &mut dyn Write) -> Result<Summary> {
     let inputs = batch::collect_inputs(paths, &c.glob)?;
     let folder = paths.iter().any(|p| p.is_dir());
-    let stderr = io::stderr();
-    let mut err = stderr.lock();
-    if folder && io::stderr().is_terminal() {
+    // Not `lock()`ed for the whole run: a lock held here would deadlock
+    // any write to stderr from a worker thread.
+    let mut err = io::stderr();
+    if folder && err.is_terminal() {
         let bar = indicatif::ProgressBar::new(
             inputs.iter().filter(|i| !matches!(i, Input::Stdin)).count() as u64,
         );
@@ -225,13 +226,12 @@ fn extract(a: ExtractArgs) -> Result<ExitCode> {
     let run = |out: &mut dyn Write| -> Result<Summary> {
         if a.jsonl {
             let stdin = io::stdin();
-            let stderr = io::stderr();
             Ok(batch::run_jsonl(
                 &p,
                 &mut stdin.lock(),
                 a.common.date,
                 out,
-                &mut stderr.lock(),
+                &mut io::stderr(),
             )?)
         } else {
             run_paths(&p, &a.common, &a.paths, out)
