@@ -16,6 +16,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use crate::prefilter::WordShapes;
 use foldhash::{HashMap, HashMapExt};
 use jiff::civil::Date;
 use jiff::Span;
@@ -240,7 +241,6 @@ impl Family {
 
     /// Calls `f` with each match, leftmost first and non-overlapping, as
     /// `re.captures_iter(t)` would, but tries only the starts in `starts`.
-    #[inline(never)]
     fn each<'t>(&self, t: &'t str, starts: &[(usize, u16)], mut f: impl FnMut(Captures<'t>)) {
         let mut pos = 0;
         for &(c, bits) in starts {
@@ -340,12 +340,8 @@ fn start_words() -> StartWords {
     add(UNITS_WORDS, S_RELATIVE);
     add("an|a|hundred", S_RELATIVE);
     add("spring|summer|fall|autumn|winter", S_SEASON);
-    let mut shapes = [[0u32; 32]; 32];
-    for w in m.keys() {
-        if let (Some(&f), Some(&l), true) = (w.first(), w.last(), w.len() < 32) {
-            shapes[usize::from(f & 31)][usize::from(l & 31)] |= 1 << w.len();
-        }
-    }
+    let mut shapes = WordShapes::default();
+    m.keys().for_each(|w| shapes.insert(w));
     StartWords { map: m, shapes }
 }
 
@@ -353,21 +349,14 @@ fn start_words() -> StartWords {
 /// length that turns most other words away before any hashing.
 struct StartWords {
     map: HashMap<&'static [u8], u16>,
-    /// Bit `n` of `shapes[f][l]`: some start word is `n` bytes long and
-    /// begins and ends with letters whose low five bits are `f` and `l`
-    /// (the letter in either case).
-    shapes: [[u32; 32]; 32],
+    /// The shapes of the start words.
+    shapes: WordShapes,
 }
 
 impl StartWords {
     /// The `S_*` bits of the ASCII word `w`, case-insensitively.
     fn get(&self, w: &[u8]) -> u16 {
-        let (Some(&first), Some(&last)) = (w.first(), w.last()) else {
-            return 0;
-        };
-        if w.len() > 16
-            || self.shapes[usize::from(first & 31)][usize::from(last & 31)] & (1 << w.len()) == 0
-        {
+        if w.len() > 16 || !self.shapes.may_hold(w) {
             return 0;
         }
         let mut buf = [0u8; 16];
@@ -1172,7 +1161,6 @@ impl DateFinder {
     /// boundary and an ASCII letter or digit, so only ASCII word starts
     /// count; a word that runs into `ſ` or `K` may be a case variant
     /// (`Auguſt`) and is tried with every pattern.
-    #[inline(never)]
     fn starts(&self, t: &str) -> Vec<(usize, u16)> {
         let b = t.as_bytes();
         let word = |x: u8| x.is_ascii_alphanumeric() || x == b'_';

@@ -8,6 +8,7 @@ pub mod gazetteer;
 pub mod offsets;
 pub mod patterns;
 pub mod pipeline;
+pub mod prefilter;
 pub mod record;
 pub mod resolve;
 pub mod segment;

@@ -13,6 +13,7 @@
 //! runs in time linear in the number of tokens.
 
 use crate::gazetteer::Lexicons;
+use crate::prefilter::WordShapes;
 use crate::span::{Candidate, CleanSpan, EntityType, Source};
 use crate::tokens::{Kind, Token};
 use foldhash::{HashMap, HashMapExt, HashSet};
@@ -969,11 +970,9 @@ pub struct Patterns {
     /// Lowercase word → `F_*` bits: the cue lists, roles and particles,
     /// so each token needs one lookup.
     word_flags: HashMap<Box<[u8]>, u32>,
-    /// Bit `n` of `key_shapes[f][l]`: some key of `word_flags` is `n`
-    /// bytes long (at most 32), begins with a byte whose low five bits
-    /// are `f` and ends with one whose low five bits are `l` (for letters,
-    /// the letter in either case); other ASCII words skip the hash lookup.
-    key_shapes: [[u64; 32]; 32],
+    /// The shapes of the keys of `word_flags`: other ASCII words skip the
+    /// hash lookup.
+    key_shapes: WordShapes,
 }
 
 fn set(words: &[&'static str]) -> HashSet<&'static str> {
@@ -1090,12 +1089,8 @@ impl Patterns {
             particles.iter().for_each(|p| add(p, F_PARTICLE));
             m
         };
-        let mut key_shapes = [[0u64; 32]; 32];
-        for k in word_flags.keys() {
-            if let (Some(&f), Some(&l), true) = (k.first(), k.last(), k.len() <= 32) {
-                key_shapes[usize::from(f & 31)][usize::from(l & 31)] |= 1 << k.len();
-            }
-        }
+        let mut key_shapes = WordShapes::default();
+        word_flags.keys().for_each(|k| key_shapes.insert(k));
         Self {
             key_shapes,
             given: lex.get("given-names").iter().map(|s| s.trim().to_string()).collect(),
@@ -1154,14 +1149,7 @@ impl Patterns {
             return self.word_flags.get(l.as_bytes()).copied().unwrap_or(0) & (F_ROLE | F_PARTICLE);
         }
         let mut buf = [0u8; 32];
-        let (Some(&first), Some(&last), true) = (
-            w.as_bytes().first(),
-            w.as_bytes().last(),
-            w.len() <= buf.len(),
-        ) else {
-            return 0;
-        };
-        if self.key_shapes[usize::from(first & 31)][usize::from(last & 31)] & (1 << w.len()) == 0 {
+        if w.len() > buf.len() || !self.key_shapes.may_hold(w.as_bytes()) {
             return 0;
         }
         // Bytes, not `str`: no UTF-8 check on the hot path.

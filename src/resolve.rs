@@ -19,6 +19,7 @@
 
 use crate::gazetteer::{slug_into, GazMatch, Gazetteer};
 use crate::patterns::Patterns;
+use crate::prefilter::FirstBytes;
 use crate::span::{Candidate, CleanSpan, EntityType, Source};
 use crate::tokens::{Kind, Token};
 use foldhash::{HashMap, HashMapExt, HashSet};
@@ -642,26 +643,6 @@ fn title_occurrences(text: &str, toks: &[Token], titles: &[(&str, usize)]) -> Ve
         }
     }
     found
-}
-
-/// The first bytes of a set of keys: a token whose first byte is not
-/// among them needs no hash lookup (most tokens, in the per-token loops).
-struct FirstBytes([u64; 4]);
-
-impl FirstBytes {
-    fn of<'k>(keys: impl Iterator<Item = &'k str>) -> Self {
-        let mut bits = [0u64; 4];
-        for k in keys {
-            let b = usize::from(k.as_bytes().first().copied().unwrap_or(0));
-            bits[b / 64] |= 1 << (b % 64);
-        }
-        FirstBytes(bits)
-    }
-
-    fn may_start(&self, w: &str) -> bool {
-        let b = usize::from(w.as_bytes().first().copied().unwrap_or(0));
-        self.0[b / 64] & (1 << (b % 64)) != 0
-    }
 }
 
 fn possessive_stem(w: &str) -> usize {
