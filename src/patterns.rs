@@ -408,29 +408,42 @@ const FILM_CUES: &[&str] = &[
 
 // Membership of a token (lowercased) in the word lists below, computed
 // once per token: the rules test these bits instead of scanning lists.
-const F_FILM_CUE: u32 = 1;
-const F_FILMISH: u32 = 2;
-const F_SPEECH: u32 = 4;
-const F_STARRING: u32 = 8;
-const F_STRONG_BY: u32 = 16;
-const F_LIFE: u32 = 32;
-const F_PRIZE: u32 = 64;
-const F_NON_FILM: u32 = 128;
+const F_FILM_CUE: u64 = 1;
+const F_FILMISH: u64 = 2;
+const F_SPEECH: u64 = 4;
+const F_STARRING: u64 = 8;
+const F_STRONG_BY: u64 = 16;
+const F_LIFE: u64 = 32;
+const F_PRIZE: u64 = 64;
+const F_NON_FILM: u64 = 128;
 /// In the role-word lexicon (`director`, `actress`, …).
-const F_ROLE: u32 = 256;
+const F_ROLE: u64 = 256;
 /// A name particle (`uulu`, `van`); set on word tokens only.
-const F_PARTICLE: u32 = 512;
+const F_PARTICLE: u64 = 512;
 /// A name token (see `Patterns::is_name_token`).
-const F_NAME: u32 = 1024;
+const F_NAME: u64 = 1024;
 /// A name token that is an ordinary word (`Patterns::is_ordinary`); set
 /// on name tokens only, where the rules ask it again and again.
-const F_ORDINARY: u32 = 1 << 29;
+const F_ORDINARY: u64 = 1 << 29;
+
+// Trigger bits: a rule loop visits only the tokens carrying its bits
+// (`Cx::each`, `Cx::next`), so each must be set on every token the rule
+// can start at. They are set per token with the other bits.
+/// `by`, any case (`persons`, `films` test `by` and `By`).
+const T_BY: u64 = 1 << 30;
+/// The punctuation token `(`.
+const T_OPEN: u64 = 1 << 31;
+/// The punctuation token `,`.
+const T_COMMA: u64 = 1 << 32;
+/// The words `awards_and_festivals` starts at, any case: `best`, `grand`,
+/// `film` and the award and festival heads.
+const T_AWARD: u64 = 1 << 33;
 
 // Small word lists single rules test a token against, one bit each above
 // the `F_*` bits: a test is a mask instead of a scan of the list.
 #[derive(Clone, Copy)]
 struct Cue {
-    bit: u32,
+    bit: u64,
     words: &'static [&'static str],
 }
 
@@ -969,7 +982,7 @@ pub struct Patterns {
     year_paren: Regex,
     /// Lowercase word → `F_*` bits: the cue lists, roles and particles,
     /// so each token needs one lookup.
-    word_flags: HashMap<Box<[u8]>, u32>,
+    word_flags: HashMap<Box<[u8]>, u64>,
     /// The shapes of the keys of `word_flags`: other ASCII words skip the
     /// hash lookup.
     key_shapes: WordShapes,
@@ -1068,8 +1081,8 @@ impl Patterns {
             .map(|s| s.trim().to_lowercase())
             .collect();
         let word_flags = {
-            let mut m: HashMap<Box<[u8]>, u32> = HashMap::new();
-            let mut add = |w: &str, bit: u32| *m.entry(w.as_bytes().into()).or_default() |= bit;
+            let mut m: HashMap<Box<[u8]>, u64> = HashMap::new();
+            let mut add = |w: &str, bit: u64| *m.entry(w.as_bytes().into()).or_default() |= bit;
             for (list, bit) in [
                 (FILM_CUES, F_FILM_CUE),
                 (FILMISH, F_FILMISH),
@@ -1087,6 +1100,14 @@ impl Patterns {
             }
             roles.iter().for_each(|r| add(r, F_ROLE));
             particles.iter().for_each(|p| add(p, F_PARTICLE));
+            add("by", T_BY);
+            for w in ["best", "grand", "film"]
+                .into_iter()
+                .chain(AWARD_HEADS.iter().copied())
+                .chain(FESTIVAL_HEADS.iter().copied())
+            {
+                add(&w.to_ascii_lowercase(), T_AWARD);
+            }
             m
         };
         let mut key_shapes = WordShapes::default();
@@ -1123,10 +1144,15 @@ impl Patterns {
     /// The `F_*` bits of one token, computed once per document: the cue
     /// lists compare ASCII case-insensitively, roles and particles by
     /// Unicode lowercase.
-    fn token_flags(&self, w: &str, kind: Kind) -> u32 {
+    fn token_flags(&self, w: &str, kind: Kind) -> u64 {
         let f = self.lookup_flags(w);
         if kind != Kind::Word {
-            return f & !F_PARTICLE;
+            let punct = match w {
+                "(" => T_OPEN,
+                "," => T_COMMA,
+                _ => 0,
+            };
+            return (f & !F_PARTICLE) | punct;
         }
         // Most words are lowercase ASCII: not a name, without the Unicode
         // case tables.
@@ -1143,7 +1169,7 @@ impl Patterns {
     }
 
     /// The bits of `word_flags` for `w`, lowercased.
-    fn lookup_flags(&self, w: &str) -> u32 {
+    fn lookup_flags(&self, w: &str) -> u64 {
         if !w.is_ascii() {
             let l = w.to_lowercase();
             return self.word_flags.get(l.as_bytes()).copied().unwrap_or(0) & (F_ROLE | F_PARTICLE);
@@ -1265,7 +1291,7 @@ struct Cx<'a> {
     /// The text of each token, sliced once.
     words: Vec<&'a str>,
     /// Word-list bits of each token (`F_*`).
-    flags: Vec<u32>,
+    flags: Vec<u64>,
     /// Whether each token's line reads as a headline, computed once per
     /// line: asked of every candidate, it was a scan to the line start.
     headline: Vec<bool>,
@@ -1301,8 +1327,27 @@ impl<'a> Cx<'a> {
         self.toks.get(i).is_some_and(|t| t.kind == Kind::Word)
     }
 
-    fn flag(&self, i: usize, bit: u32) -> bool {
+    fn flag(&self, i: usize, bit: u64) -> bool {
         self.flags.get(i).is_some_and(|f| f & bit != 0)
+    }
+
+    /// The first token at or after `from` with one of the `mask` bits, or
+    /// the token count: a rule loop jumps over the tokens it cannot start
+    /// at instead of testing each one.
+    fn next(&self, from: usize, mask: u64) -> usize {
+        let rest = self.flags.get(from..).unwrap_or_default();
+        rest.iter()
+            .position(|f| f & mask != 0)
+            .map_or(self.flags.len(), |k| from + k)
+    }
+
+    /// The tokens with one of the `mask` bits, in order.
+    fn each(&self, mask: u64) -> impl Iterator<Item = usize> + '_ {
+        self.flags
+            .iter()
+            .enumerate()
+            .filter(move |(_, f)| *f & mask != 0)
+            .map(|(i, _)| i)
     }
 
     /// Token `i`, ASCII-lowercased, is one of the cue's words.
@@ -1438,7 +1483,11 @@ impl<'a> Cx<'a> {
     fn persons(&self, out: &mut Vec<Candidate>) {
         let n = self.toks.len();
         let mut i = 0;
-        while i < n {
+        loop {
+            i = self.next(i, T_BY | F_STARRING | F_SPEECH | F_ROLE);
+            if i >= n {
+                break;
+            }
             let w = self.w(i);
             // `directed by X`, `starring X and Y`, `said X`.
             if w == "by" || w == "By" {
@@ -1600,8 +1649,8 @@ impl<'a> Cx<'a> {
 
     /// `… Bekhozhin said`, `Satayev told`.
     fn speech_before(&self, out: &mut Vec<Candidate>) {
-        for i in 1..self.toks.len() {
-            if !(self.flag(i, F_SPEECH) && is_lower_word(self.w(i))) {
+        for i in self.each(F_SPEECH).filter(|&i| i > 0) {
+            if !is_lower_word(self.w(i)) {
                 continue;
             }
             let mut s = i;
@@ -1628,10 +1677,7 @@ impl<'a> Cx<'a> {
     /// `Magtymguly Pyragy, an 18th-century Turkmen poet`.
     fn apposition(&self, out: &mut Vec<Candidate>) {
         let n = self.toks.len();
-        for i in 0..n {
-            if self.w(i) != "," || i == 0 {
-                continue;
-            }
+        for i in self.each(T_COMMA).filter(|&i| i > 0) {
             let art = i + 1;
             let mut k = art;
             if self.is(art, C_ARTICLE) {
@@ -1681,8 +1727,8 @@ impl<'a> Cx<'a> {
     /// shifty Ulugbek Kadyrov)`: a name followed by its actor in
     /// parentheses is a character; the actor is a person too.
     fn character_cast(&self, out: &mut Vec<Candidate>) {
-        for i in 1..self.toks.len() {
-            if self.w(i) != "(" || !self.name_token(i - 1) {
+        for i in self.each(T_OPEN).filter(|&i| i > 0) {
+            if !self.name_token(i - 1) {
                 continue;
             }
             let mut close = i + 1;
@@ -1720,8 +1766,8 @@ impl<'a> Cx<'a> {
     /// counted: a label that appears twice, or is a known given name.
     fn speaker_labels(&self, out: &mut Vec<Candidate>) {
         let mut seen: Vec<(usize, usize, &str)> = Vec::new();
-        for i in 0..self.toks.len() {
-            if !self.sentence_initial(i) || !self.name_token(i) {
+        for i in self.each(F_NAME) {
+            if !self.sentence_initial(i) {
                 continue;
             }
             let (j, _) = match self.name_at(i) {
@@ -1751,7 +1797,11 @@ impl<'a> Cx<'a> {
     fn name_shape(&self, out: &mut Vec<Candidate>) {
         let n = self.toks.len();
         let mut i = 0;
-        while i < n {
+        loop {
+            i = self.next(i, F_NAME);
+            if i >= n {
+                break;
+            }
             if let Some((j, end)) = self.name_at(i) {
                 let tokens = j - i;
                 let strong_single = tokens == 1
@@ -1778,10 +1828,9 @@ impl<'a> Cx<'a> {
             }
         }
         // `X’s birth`, `Tsoi's character`: a possessive before a life noun.
-        for i in 0..n {
+        for i in self.each(F_LIFE).filter(|&k| k > 0).map(|k| k - 1) {
             let w = self.w(i);
-            // The flag first: it rules out most tokens.
-            if self.flag(i + 1, F_LIFE) && self.is_word(i + 1) && possessive_len(w) < w.len() {
+            if self.is_word(i + 1) && possessive_len(w) < w.len() {
                 let mut s = i;
                 while s > 0 && i - s < 3 && self.name_token(s - 1) && self.adjacent(s) {
                     s -= 1;
@@ -1989,7 +2038,7 @@ impl<'a> Cx<'a> {
                 .all(char::is_whitespace)
     }
 
-    fn sentence_has(&self, pos: usize, bit: u32) -> bool {
+    fn sentence_has(&self, pos: usize, bit: u64) -> bool {
         let i = self.toks.partition_point(|t| t.end <= pos);
         let mut s = i;
         while s > 0
@@ -2117,7 +2166,15 @@ impl<'a> Cx<'a> {
 
     fn films(&self, out: &mut Vec<Candidate>) {
         let n = self.toks.len();
-        for i in 0..n {
+        let triggers = T_OPEN
+            | T_BY
+            | C_FILM_NOUN.bit
+            | C_DIRECTOR.bit
+            | C_IN.bit
+            | C_OF.bit
+            | C_TO.bit
+            | C_INCLUDE.bit;
+        for i in self.each(triggers) {
             let w = self.w(i);
             // `Title (1998)`
             if w == "(" {
@@ -2347,7 +2404,7 @@ impl<'a> Cx<'a> {
     /// Samurai`: a title after a release date, or after a director's name
     /// in the possessive.
     fn released_and_possessive(&self, out: &mut Vec<Candidate>) {
-        for i in 0..self.toks.len() {
+        for i in self.each(C_RELEASED.bit | F_NAME) {
             let w = self.w(i);
             let mut start = None;
             if self.is(i, C_RELEASED)
@@ -2386,8 +2443,8 @@ impl<'a> Cx<'a> {
     /// `Qash (Run), nominated for Best Actor`: a title before a
     /// nomination or selection, with its alternate title skipped.
     fn title_nominated(&self, out: &mut Vec<Candidate>) {
-        for i in 1..self.toks.len() {
-            if self.w(i) != "," || !self.is(i + 1, C_SELECTED) {
+        for i in self.each(T_COMMA).filter(|&i| i > 0) {
+            if !self.is(i + 1, C_SELECTED) {
                 continue;
             }
             let mut e = i;
@@ -2424,10 +2481,7 @@ impl<'a> Cx<'a> {
 
     /// `Where The White Cranes Dance (Russia)` in a winners' list.
     fn title_country(&self, out: &mut Vec<Candidate>) {
-        for i in 0..self.toks.len() {
-            if self.w(i) != "(" {
-                continue;
-            }
+        for i in self.each(T_OPEN) {
             let mut e = i + 1;
             let mut ok = true;
             while self.toks.get(e).is_some_and(|_| self.w(e) != ")") && e - i < 8 {
@@ -2504,7 +2558,7 @@ impl<'a> Cx<'a> {
 
     fn awards_and_festivals(&self, out: &mut Vec<Candidate>) {
         let n = self.toks.len();
-        for i in 0..n {
+        for i in self.each(T_AWARD) {
             let w = self.w(i);
             // `Best Actor in a Leading Role`, `Best Documentary Award`.
             if w == "Best" && self.adjacent(i + 1) && self.is_word(i + 1) && is_cap(self.w(i + 1)) {
@@ -2948,6 +3002,29 @@ mod tests {
             }
         }
         assert_eq!(p.lookup_flags("Zanzibarian"), 0);
+    }
+
+    #[test]
+    fn trigger_bits_cover_rule_starts() {
+        // The rule loops visit only tokens with their trigger bits: every
+        // word a rule starts at must carry its bit, or the rule goes blind.
+        let p = patterns();
+        let word = |w: &str| p.token_flags(w, Kind::Word);
+        let heads = ["Best", "best", "Grand", "film"];
+        for w in heads.iter().chain(AWARD_HEADS).chain(FESTIVAL_HEADS) {
+            assert_ne!(word(w) & T_AWARD, 0, "{w}");
+        }
+        for w in ["by", "By"] {
+            assert_ne!(word(w) & T_BY, 0, "{w}");
+        }
+        assert_ne!(p.token_flags("(", Kind::Punct) & T_OPEN, 0);
+        assert_ne!(p.token_flags(",", Kind::Punct) & T_COMMA, 0);
+        // `directed` and `including` start film rules through cue bits.
+        assert_ne!(word("directed") & C_DIRECTOR.bit, 0);
+        assert_ne!(word("including") & C_INCLUDE.bit, 0);
+        for w in ["the", "Zanzibar", "bye"] {
+            assert_eq!(word(w) & (T_AWARD | T_BY), 0, "{w}");
+        }
     }
 
     #[test]
