@@ -1297,6 +1297,31 @@ struct Cx<'a> {
     headline: Vec<bool>,
 }
 
+/// The quoted text inside a match of `Patterns::quote` at `s..e`, and
+/// which of its four forms matched (the groups 1 to 4 of the pattern),
+/// read off the opening mark: the pattern's groups are what a captures
+/// search would give, without its slow engine. Forms 1 to 3 end with the
+/// closing mark; form 4 (`‘…’`) runs to the first `’` and may take one
+/// char after it.
+fn quote_inner(text: &str, s: usize, e: usize) -> Option<(usize, std::ops::Range<usize>)> {
+    let whole = text.get(s..e)?;
+    let open = whole.chars().next()?;
+    let from = s + open.len_utf8();
+    let form = match open {
+        '“' | '«' => 1,
+        '„' => 2,
+        '"' => 3,
+        '‘' => 4,
+        _ => return None,
+    };
+    let to = if form == 4 {
+        from + text.get(from..e)?.find('’')?
+    } else {
+        e - whole.chars().next_back()?.len_utf8()
+    };
+    (from < to).then_some((form, from..to))
+}
+
 fn cand(start: usize, end: usize, ty: EntityType, rule: &'static str, priority: i32) -> Candidate {
     Candidate::new(
         CleanSpan::new(start, end),
@@ -1853,12 +1878,11 @@ impl<'a> Cx<'a> {
 
     /// Quoted phrases, typed by what surrounds them.
     fn quoted(&self, out: &mut Vec<Candidate>) {
-        for caps in self.p.quote.captures_iter(self.text) {
-            let Some((k, g)) = (1..=4).find_map(|k| caps.get(k).map(|g| (k, g))) else {
+        for whole in self.p.quote.find_iter(self.text) {
+            let Some((k, g)) = quote_inner(self.text, whole.start(), whole.end()) else {
                 continue;
             };
-            let Some(whole) = caps.get(0) else { continue };
-            let inner = g.as_str();
+            let inner = &self.text[g.clone()];
             if inner.chars().count() > if k == 4 { 120 } else { 160 } {
                 continue;
             }
@@ -1868,7 +1892,7 @@ impl<'a> Cx<'a> {
             if trimmed.is_empty() || inner.ends_with("...") || inner.ends_with('…') {
                 continue;
             }
-            let start = g.start() + (inner.len() - inner.trim_start().len());
+            let start = g.start + (inner.len() - inner.trim_start().len());
             let end = start + trimmed.len();
             let first = trimmed.chars().next().unwrap_or(' ');
             let words = trimmed.split_whitespace().count();
@@ -3024,6 +3048,59 @@ mod tests {
         assert_ne!(word("including") & C_INCLUDE.bit, 0);
         for w in ["the", "Zanzibar", "bye"] {
             assert_eq!(word(w) & (T_AWARD | T_BY), 0, "{w}");
+        }
+    }
+
+    #[test]
+    fn quote_groups_are_the_captures() {
+        // `quote_inner` reads the group off the match; it must be the group
+        // a captures search reports, in every form of the pattern.
+        let p = patterns();
+        let texts = [
+            "“Oysha” and «Qash» and „Tomiris“ and \"Kairat\" and ‘Leila’s Prayer’.",
+            "‘Camel’ eye, ‘end’",
+            "‘no’x then ‘yes’ here",
+            "“open” then “x”y «a\"b” \"c” „d”",
+            "“ ” ‘ ’ \"\" unclosed “ and \"\n\"",
+            "‘Kyz-Zhibek’—and ‘Revenge’ («Месть»)",
+        ];
+        for t in texts {
+            let want: Vec<_> = p
+                .quote
+                .captures_iter(t)
+                .map(|c| {
+                    let (k, g) = (1..=4)
+                        .find_map(|k| c.get(k).map(|g| (k, g.range())))
+                        .unwrap();
+                    (c.get(0).unwrap().range(), k, g)
+                })
+                .collect();
+            let got: Vec<_> = p
+                .quote
+                .find_iter(t)
+                .map(|m| {
+                    let (k, g) = quote_inner(t, m.start(), m.end()).unwrap();
+                    (m.range(), k, g)
+                })
+                .collect();
+            assert!(!want.is_empty(), "{t}");
+            assert_eq!(got, want, "{t}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+        #[test]
+        fn quote_groups_match_captures_on_quote_soup(t in "([“”«»„\"‘’]|a|B|Ж| |\n|\\.){0,30}") {
+            let p = patterns();
+            let want: Vec<_> = p.quote.captures_iter(&t).map(|c| {
+                let g = (1..=4).find_map(|k| c.get(k).map(|g| (k, g.range())));
+                (c.get(0).map(|m| m.range()), g)
+            }).collect();
+            let got: Vec<_> = p.quote.find_iter(&t).map(|m| {
+                (Some(m.range()), quote_inner(&t, m.start(), m.end()))
+            }).collect();
+            proptest::prop_assert_eq!(got, want);
         }
     }
 
