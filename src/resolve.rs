@@ -69,6 +69,8 @@ const FILM_CONTEXT: &[&str] = &[
 pub struct Scratch {
     negatives: Vec<CleanSpan>,
     taken: Taken,
+    /// The candidates' indices, strongest first.
+    order: Vec<usize>,
 }
 
 pub struct Resolver<'a> {
@@ -127,7 +129,14 @@ impl Resolver<'_> {
         promote_containing(cands);
         // Strong evidence first, then longer, then higher priority; ties by
         // position and type so the result never depends on input order.
-        cands.sort_by(|a, b| {
+        // Indices are sorted, not the candidates: a candidate is ten words
+        // and the sort moved each one many times. A stable sort of
+        // indices gives the order a stable sort of the candidates would.
+        let order = &mut scratch.order;
+        order.clear();
+        order.extend(0..cands.len());
+        order.sort_by(|&a, &b| {
+            let (a, b) = (&cands[a], &cands[b]);
             let tier = |c: &Candidate| c.priority >= P_GAZ;
             tier(b)
                 .cmp(&tier(a))
@@ -140,7 +149,8 @@ impl Resolver<'_> {
         taken.clear();
         // A kept candidate's value and id move into its mention: only the
         // spans, types and sources of `cands` are read below.
-        for c in cands.iter_mut() {
+        for &k in order.iter() {
+            let c = &mut cands[k];
             if c.span.is_empty() || overlaps_any(taken, c.span) {
                 continue;
             }
