@@ -242,22 +242,59 @@ impl Family {
     /// Calls `f` with each match, leftmost first and non-overlapping, as
     /// `re.captures_iter(t)` would, but tries only the starts in `starts`.
     fn each<'t>(&self, t: &'t str, starts: &[(usize, u16)], mut f: impl FnMut(Captures<'t>)) {
+        self.each_or_plain(
+            t,
+            starts,
+            |_| false,
+            |hit| {
+                if let Hit::Groups(c) = hit {
+                    f(c);
+                }
+            },
+        );
+    }
+
+    /// As `each`, but a match whose text `is_plain` accepts is passed as
+    /// its span alone: its groups follow from its text, and the captures
+    /// search (a backtracker over the match, the dearest step) is skipped.
+    fn each_or_plain<'t>(
+        &self,
+        t: &'t str,
+        starts: &[(usize, u16)],
+        is_plain: impl Fn(&str) -> bool,
+        mut f: impl FnMut(Hit<'t>),
+    ) {
         let mut pos = 0;
         for &(c, bits) in starts {
             if bits & self.bit == 0 || c < pos {
                 continue;
             }
             let input = Input::new(t).range(c..).anchored(Anchored::Yes);
-            if self.probe.search_half(&input).is_none() {
+            let Some(half) = self.probe.search_half(&input) else {
+                continue;
+            };
+            // The probe is the same pattern: its match is the one
+            // `captures_at` would find, and ends where it ends.
+            let end = half.offset();
+            if t.get(c..end).is_some_and(&is_plain) {
+                pos = end.max(c + 1);
+                f(Hit::Plain(c, end));
                 continue;
             }
             // A match starts at `c`, so the leftmost one from `c` is it.
             if let Some(caps) = self.re.captures_at(t, c) {
                 pos = caps.get(0).map_or(c + 1, |m| m.end().max(c + 1));
-                f(caps);
+                f(Hit::Groups(caps));
             }
         }
     }
+}
+
+/// A match of a `Family`: its captures, or the span of a match whose
+/// groups its text alone gives (see `Family::each_or_plain`).
+enum Hit<'t> {
+    Groups(Captures<'t>),
+    Plain(usize, usize),
 }
 
 const S_MONTH_DAY: u16 = 1;
@@ -1145,7 +1182,8 @@ impl DateFinder {
         self.month_year.each(t, &starts, |c| on_month_year(&c, out));
         self.month.each(t, &starts, |c| on_month(t, &c, out));
         self.numeric.each(t, &starts, |c| on_numeric(t, &c, out));
-        self.year.each(t, &starts, |c| on_year(t, &c, out));
+        self.year
+            .each_or_plain(t, &starts, year_is_plain, |hit| on_year(t, &hit, out));
         // A quote mark is a rare literal: the regex's own prefilter is fast.
         for c in self.apos_decade.captures_iter(t) {
             on_apos_decade(t, &c, out);
@@ -1688,24 +1726,86 @@ fn year_is_quantity(t: &str, start: usize, end: usize) -> bool {
         && !next_word(t, end).is_some_and(starts_upper)
 }
 
-fn on_year(t: &str, c: &Captures, out: &mut Vec<Cand>) {
-    let Some(all) = c.get(0) else { return };
-    let (start, mut end) = (all.start(), all.end());
-    let raw = if let Some(n) = c.name("cn") {
-        let Ok(n) = n.as_str().parse::<i16>() else {
+/// `2025` or `1980s`: the two shapes most matches of the year pattern
+/// take. Four digits can only be its `y` group (every other alternative
+/// needs a letter); four digits and an `s` only its `dec` group (`y` would
+/// need a word boundary before the `s`, `dec2` has two digits).
+fn year_is_plain(m: &str) -> bool {
+    let b = m.as_bytes();
+    match b.len() {
+        4 => b.iter().all(u8::is_ascii_digit),
+        5 => b[..4].iter().all(u8::is_ascii_digit) && matches!(b[4], b's' | b'S'),
+        _ => false,
+    }
+}
+
+/// The groups of a year match, as spans.
+#[derive(Default)]
+struct YearGroups {
+    all: (usize, usize),
+    modifier: Option<(usize, usize)>,
+    cn: Option<(usize, usize)>,
+    cw: Option<(usize, usize)>,
+    dec: Option<(usize, usize)>,
+    dec2: Option<(usize, usize)>,
+    decw: Option<(usize, usize)>,
+    y: Option<(usize, usize)>,
+    yys: Option<(usize, usize)>,
+    yy: Option<(usize, usize)>,
+}
+
+impl YearGroups {
+    fn of(hit: &Hit) -> Option<Self> {
+        let span = |m: regex::Match| (m.start(), m.end());
+        Some(match hit {
+            Hit::Plain(s, e) if e - s == 4 => YearGroups {
+                all: (*s, *e),
+                y: Some((*s, *e)),
+                ..Default::default()
+            },
+            Hit::Plain(s, e) => YearGroups {
+                all: (*s, *e),
+                dec: Some((*s, *s + 4)),
+                ..Default::default()
+            },
+            Hit::Groups(c) => {
+                let g = |name| c.name(name).map(span);
+                YearGroups {
+                    all: c.get(0).map(span)?,
+                    modifier: g("mod"),
+                    cn: g("cn"),
+                    cw: g("cw"),
+                    dec: g("dec"),
+                    dec2: g("dec2"),
+                    decw: g("decw"),
+                    y: g("y"),
+                    yys: g("yys"),
+                    yy: g("yy"),
+                }
+            }
+        })
+    }
+}
+
+fn on_year(t: &str, hit: &Hit, out: &mut Vec<Cand>) {
+    let Some(c) = YearGroups::of(hit) else { return };
+    let text = |(s, e): (usize, usize)| &t[s..e];
+    let (start, mut end) = c.all;
+    let raw = if let Some(n) = c.cn {
+        let Ok(n) = text(n).parse::<i16>() else {
             return;
         };
         if !(1..=21).contains(&n) {
             return;
         }
         Timex::Century(Some(n - 1))
-    } else if let Some(w) = c.name("cw") {
-        let Some(n) = ordinal_num(w.as_str()) else {
+    } else if let Some(w) = c.cw {
+        let Some(n) = ordinal_num(text(w)) else {
             return;
         };
         Timex::Century(Some(n - 1))
-    } else if let Some(d) = c.name("dec") {
-        let Ok(d) = d.as_str().parse::<i16>() else {
+    } else if let Some(d) = c.dec {
+        let Ok(d) = text(d).parse::<i16>() else {
             return;
         };
         match d {
@@ -1714,13 +1814,13 @@ fn on_year(t: &str, c: &Captures, out: &mut Vec<Cand>) {
             d if d % 100 == 0 && d != 2000 => Timex::Century(Some(d / 100)),
             d => Timex::Decade(Some(d / 10)),
         }
-    } else if let Some(d) = c.name("dec2").or_else(|| c.name("decw")) {
+    } else if let Some(d) = c.dec2.or(c.decw) {
         // `the 90s`, `the nineties`, but `her 90s` is an age.
-        let head = c.name("mod").map_or(start, |m| m.start());
+        let head = c.modifier.map_or(start, |m| m.0);
         if !prev_word(t, head).is_some_and(|(w, _)| w.eq_ignore_ascii_case("the")) {
             return;
         }
-        let k: i16 = match d.as_str().to_ascii_lowercase().as_str() {
+        let k: i16 = match text(d).to_ascii_lowercase().as_str() {
             "twenties" => 2,
             "thirties" => 3,
             "forties" => 4,
@@ -1735,25 +1835,25 @@ fn on_year(t: &str, c: &Captures, out: &mut Vec<Cand>) {
             },
         };
         Timex::Decade(Some(if k >= 2 { 190 + k } else { 200 + k }))
-    } else if let Some(ym) = c.name("y") {
-        let Ok(y) = ym.as_str().parse::<i16>() else {
+    } else if let Some(ym) = c.y {
+        let Ok(y) = text(ym).parse::<i16>() else {
             return;
         };
         let mut value = Timex::Year(Some(y));
-        if let Some(yy) = c.name("yy") {
-            let two: i16 = yy.as_str().parse().unwrap_or(-1);
+        if let Some(yy) = c.yy {
+            let two: i16 = text(yy).parse().unwrap_or(-1);
             let end_year = y - y % 100 + two;
-            let sep_ok = c.name("yys").is_some_and(|s| s.as_str() != "-" || two != 0);
+            let sep_ok = c.yys.is_some_and(|s| text(s) != "-" || two != 0);
             if two >= 0 && end_year > y && end_year - y <= 10 && sep_ok {
                 value = Timex::Range(
                     Box::new(Timex::Year(Some(y))),
                     Box::new(Timex::Year(Some(end_year))),
                 );
             } else {
-                end = ym.end();
+                end = ym.1;
             }
         }
-        if year_is_quantity(t, ym.start(), end) {
+        if year_is_quantity(t, ym.0, end) {
             return;
         }
         value
@@ -2084,6 +2184,39 @@ mod tests {
                 assert_eq!(found, scan, "{}", fam.re.as_str());
             }
         }
+    }
+
+    /// A year match passed as plain has the groups its captures have.
+    #[test]
+    fn plain_years_have_the_captured_groups() {
+        let f = DateFinder::new();
+        let text = "in 2025, the 1980s and 1990S, 2000s, 1800s, 1000s, 1024, 2099, \
+                    1999-2000, 1990–91, mid-1990s, the 90s, 21st century, 12345, 2024s, 1985s";
+        let starts = f.starts(text);
+        let mut plain = 0;
+        f.year.each_or_plain(text, &starts, year_is_plain, |hit| {
+            let Hit::Plain(s, e) = hit else { return };
+            plain += 1;
+            let caps = f.year.re.captures_at(text, s).unwrap();
+            assert_eq!(caps.get(0).unwrap().range(), s..e);
+            let want = YearGroups::of(&Hit::Groups(caps)).unwrap();
+            let got = YearGroups::of(&Hit::Plain(s, e)).unwrap();
+            let all = |g: &YearGroups| {
+                [
+                    g.modifier, g.cn, g.cw, g.dec, g.dec2, g.decw, g.y, g.yys, g.yy,
+                ]
+            };
+            assert_eq!(
+                (got.all, all(&got)),
+                (want.all, all(&want)),
+                "{}",
+                &text[s..e]
+            );
+        });
+        assert!(plain >= 8, "{plain}");
+        // What is plain, and what is not.
+        assert!(year_is_plain("2025") && year_is_plain("1980s") && year_is_plain("1990S"));
+        assert!(!year_is_plain("90s") && !year_is_plain("1990-91") && !year_is_plain("mid-1990s"));
     }
 
     #[test]
