@@ -980,8 +980,9 @@ pub struct Patterns {
     not_name: HashSet<&'static str>,
     quote: Regex,
     year_paren: Regex,
-    /// Lowercase word → `F_*` bits: the cue lists, roles and particles,
-    /// so each token needs one lookup.
+    /// Lowercase word → `F_*`, cue and `T_*` bits: the cue lists, roles,
+    /// particles and the rules' start words, so each token needs one
+    /// lookup.
     word_flags: HashMap<Box<[u8]>, u64>,
     /// The shapes of the keys of `word_flags`: other ASCII words skip the
     /// hash lookup.
@@ -1141,9 +1142,9 @@ impl Patterns {
         }
     }
 
-    /// The `F_*` bits of one token, computed once per document: the cue
-    /// lists compare ASCII case-insensitively, roles and particles by
-    /// Unicode lowercase.
+    /// The `F_*`, cue and `T_*` bits of one token, computed once per
+    /// document: the cue lists compare ASCII case-insensitively, roles and
+    /// particles by Unicode lowercase.
     fn token_flags(&self, w: &str, kind: Kind) -> u64 {
         let f = self.lookup_flags(w);
         if kind != Kind::Word {
@@ -1290,7 +1291,7 @@ struct Cx<'a> {
     toks: &'a [Token],
     /// The text of each token, sliced once.
     words: Vec<&'a str>,
-    /// Word-list bits of each token (`F_*`).
+    /// Word-list and trigger bits of each token (`F_*`, cues, `T_*`).
     flags: Vec<u64>,
     /// Whether each token's line reads as a headline, computed once per
     /// line: asked of every candidate, it was a scan to the line start.
