@@ -31,7 +31,7 @@ const BYTES: u64 = 2_000_000;
 const NOISE: usize = 4_759;
 const SENTENCES: usize = 13_359;
 const DATES: usize = 3_976;
-const MATCHES: usize = 27_205;
+const MATCHES: usize = 27_310;
 const ENTITIES: usize = 12_713;
 const JSON_BYTES: usize = 3_456_585;
 
