@@ -160,6 +160,19 @@ fn is_terminator(k: Kind) -> bool {
     matches!(k, Kind::Period | Kind::Ellipsis | Kind::Stop)
 }
 
+/// No line break in `bytes` but `\n`: no `\r`, vertical tab, form feed,
+/// NEL, line or paragraph separator (a NEL that is the last char ends
+/// nothing the end of the text does not).
+fn only_newlines(bytes: &[u8]) -> bool {
+    memchr::memchr3(b'\r', 0x0B, 0x0C, bytes).is_none()
+        && memchr::memchr2_iter(0xC2, 0xE2, bytes).all(|i| {
+            !matches!(
+                bytes.get(i..i + 3),
+                Some([0xC2, 0x85, _] | [0xE2, 0x80, 0xA8 | 0xA9])
+            )
+        })
+}
+
 fn is_line_break(c: char) -> bool {
     matches!(
         c,
@@ -198,6 +211,59 @@ fn next_token(text: &str, from: usize, end: usize) -> Option<(usize, usize)> {
         }
     }
     Some((start, i))
+}
+
+/// Bytes that make a token worth a look mid-sentence: the terminators and
+/// closers `ends_plainly` looks for, and any non-ASCII byte (a non-ASCII
+/// terminator, closer or space).
+const NOT_PLAIN: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0x80;
+    while b < 256 {
+        t[b] = true;
+        b += 1;
+    }
+    let mut k = 0;
+    let marks = b".!?\"')]}";
+    while k < marks.len() {
+        t[marks[k] as usize] = true;
+        k += 1;
+    }
+    t
+};
+
+/// Skips the plain tokens of `text[from..end]`: ASCII tokens with none of
+/// the `NOT_PLAIN` bytes, which the per-token loop would pass over without
+/// a decision. Returns where the first other token starts (or `end`), and
+/// the last plain token skipped, if any, as the loop's previous token.
+fn skip_plain(text: &str, from: usize, end: usize) -> (usize, Option<(usize, usize)>) {
+    let bytes = &text.as_bytes()[..end.min(text.len())];
+    let Some(q) = bytes
+        .get(from..)
+        .and_then(|rest| rest.iter().position(|&b| NOT_PLAIN[usize::from(b)]))
+        .map(|k| from + k)
+    else {
+        // No decision is left on this line.
+        return (bytes.len().max(from), None);
+    };
+    // All of `from..q` is ASCII: its whitespace is ASCII whitespace.
+    let ws = |b: &u8| b.is_ascii_whitespace() || *b == 0x0B;
+    let start = bytes[from..q]
+        .iter()
+        .rposition(ws)
+        .map_or(from, |k| from + k + 1);
+    let Some(pe) = bytes[from..start]
+        .iter()
+        .rposition(|b| !ws(b))
+        .map(|k| from + k + 1)
+    else {
+        return (start, None);
+    };
+    let ps = bytes[from..pe]
+        .iter()
+        .rposition(ws)
+        .map_or(from, |k| from + k + 1);
+    (start, Some((ps, pe)))
 }
 
 /// The char at byte `i` if `i < end`, with an ASCII fast path (this is the hot loop).
@@ -375,8 +441,18 @@ impl Segmenter {
 
     /// Appends the sentence byte ranges of `text` to `out` (does not clear it).
     pub fn split_into(&self, text: &str, out: &mut Vec<Range<usize>>) {
-        // Byte scan: the line breaks are ASCII or have fixed UTF-8 encodings.
         let bytes = text.as_bytes();
+        let mut line_start = 0;
+        if only_newlines(bytes) {
+            // The common case, with a vectorized search.
+            for i in memchr::memchr_iter(b'\n', bytes) {
+                self.split_line(text, line_start, i, out);
+                line_start = i + 1;
+            }
+            self.split_line(text, line_start, text.len(), out);
+            return;
+        }
+        // Byte scan: the line breaks are ASCII or have fixed UTF-8 encodings.
         let mut line_start = 0;
         let mut i = 0;
         while i < bytes.len() {
@@ -434,7 +510,17 @@ impl Segmenter {
             prev_tok: None,
         };
         let mut pos = ls;
-        while let Some((ts, te)) = next_token(text, pos, le) {
+        loop {
+            if !st.at_start && st.bullet.is_none() && st.expect.is_none() {
+                // Mid-sentence, outside a list: only a token with a
+                // terminator, closer or non-ASCII byte can change anything.
+                let (next, prev) = skip_plain(text, pos, le);
+                pos = next;
+                st.prev_tok = prev.or(st.prev_tok);
+            }
+            let Some((ts, te)) = next_token(text, pos, le) else {
+                break;
+            };
             pos = te;
             let tok = &text[ts..te];
             if !st.at_start && self.opens_next_item(tok, &st) {
@@ -983,6 +1069,21 @@ mod tests {
     }
 
     #[test]
+    fn every_line_break_ends_a_sentence() {
+        for br in [
+            "\n", "\r", "\u{0B}", "\u{0C}", "\u{85}", "\u{2028}", "\u{2029}",
+        ] {
+            let text = format!("Mr.{br}Smith’s\u{a0}film{br}");
+            assert_eq!(sentences(&text), ["Mr.", "Smith’s\u{a0}film"], "{br:?}");
+            assert_eq!(only_newlines(text.as_bytes()), br == "\n", "{br:?}");
+        }
+        // A NEL that ends the text ends nothing more; near misses: bytes
+        // that begin a separator's encoding.
+        assert!(only_newlines("a\u{85}".as_bytes()));
+        assert!(only_newlines("’ – \u{a0} \u{2027}\n\u{c2}".as_bytes()));
+    }
+
+    #[test]
     fn split_into_appends() {
         let seg = Segmenter::default();
         let mut out = Vec::new();
@@ -995,6 +1096,43 @@ mod tests {
     fn send_sync() {
         fn check<T: Send + Sync>() {}
         check::<Segmenter>();
+    }
+
+    /// Whether the token loop passes over `text[ts..te]` mid-sentence
+    /// without a decision.
+    fn is_plain(text: &str, ts: usize, te: usize) -> bool {
+        text[ts..te].is_ascii() && ends_plainly(text, te)
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+        /// `skip_plain` passes over plain tokens only, lands before a token
+        /// boundary (the loop's next token is the one after those it
+        /// skipped), and reports the last token it passed over.
+        #[test]
+        fn skip_plain_passes_over_plain_tokens_only(
+            text in "[ab. \t\u{0B}!\"')é\u{a0}’?-]{0,40}",
+            from in 0usize..40,
+        ) {
+            let from = (0..=from.min(text.len())).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
+            let (at, prev) = skip_plain(&text, from, text.len());
+            let mut pos = from;
+            let mut passed = None;
+            while let Some((ts, te)) = next_token(&text, pos, text.len()) {
+                if ts >= at {
+                    // The loop goes on from `at` with this very token.
+                    proptest::prop_assert_eq!(next_token(&text, at, text.len()), Some((ts, te)));
+                    break;
+                }
+                proptest::prop_assert!(is_plain(&text, ts, te), "skipped {:?}", &text[ts..te]);
+                passed = Some((ts, te));
+                pos = te;
+            }
+            if at < text.len() {
+                proptest::prop_assert_eq!(prev, passed);
+            }
+        }
     }
 
     #[test]
