@@ -1014,7 +1014,9 @@ fn is_lower_word(w: &str) -> bool {
 }
 
 fn is_all_caps(w: &str) -> bool {
-    w.chars().filter(|c| c.is_alphabetic()).count() >= 2 && !w.chars().any(char::is_lowercase)
+    // The lowercase test first: it stops at the second letter of most
+    // capitalized words.
+    !w.chars().any(char::is_lowercase) && w.chars().filter(|c| c.is_alphabetic()).count() >= 2
 }
 
 /// `Satayev’s` → `Satayev` (the possessive is outside every span).
