@@ -3010,6 +3010,23 @@ mod tests {
     use crate::tokens::tokenize;
 
     #[test]
+    fn all_caps_needs_two_letters_and_no_lowercase() {
+        for (w, want) in [
+            ("NASA", true),
+            ("U.S.", true),
+            ("ÉCOLE", true),
+            ("KINO-2", true),
+            ("Smith", false),
+            ("McDONALD", false),
+            ("A", false),
+            ("X1", false),
+            ("", false),
+        ] {
+            assert_eq!(is_all_caps(w), want, "{w}");
+        }
+    }
+
+    #[test]
     fn flag_filter_turns_no_key_away() {
         // Every key of the word-flag map, in any ASCII case, gets its bits
         // through the first/last/length filter.
