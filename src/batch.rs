@@ -179,7 +179,8 @@ fn check_binary(doc: &str, buf: Vec<u8>) -> Result<(String, Vec<u8>), (String, S
 
 /// One output line, or a per-document error.
 enum Line {
-    Ok(String),
+    /// A record's JSON (UTF-8, as serde_json writes it), without the newline.
+    Ok(Vec<u8>),
     Failed {
         doc: String,
         error: String,
@@ -187,11 +188,24 @@ enum Line {
     },
 }
 
+/// The JSON of a record, in a buffer sized for it up front: growing one
+/// from empty copies a long record's line many times over.
+fn to_json(rec: &Record) -> Vec<u8> {
+    let guess = 256
+        + 224 * rec.entities.len()
+        + 128 * rec.resolved.len()
+        + 32 * rec.sentences.len()
+        + 56 * rec.noise.len();
+    let mut buf = Vec::with_capacity(guess);
+    match serde_json::to_writer(&mut buf, rec) {
+        Ok(()) => buf,
+        Err(e) => error_json(&rec.doc, &e.to_string()).into_bytes(),
+    }
+}
+
 fn to_line(r: Result<Record, (String, String)>) -> Line {
     match r {
-        Ok(rec) => Line::Ok(
-            serde_json::to_string(&rec).unwrap_or_else(|e| error_json(&rec.doc, &e.to_string())),
-        ),
+        Ok(rec) => Line::Ok(to_json(&rec)),
         Err((doc, error)) => Line::Failed {
             json: error_json(&doc, &error),
             doc,
@@ -270,7 +284,10 @@ fn write_lines(
         s.documents += 1;
         s.bytes += n;
         match line {
-            Line::Ok(json) => writeln!(out, "{json}")?,
+            Line::Ok(json) => {
+                out.write_all(&json)?;
+                out.write_all(b"\n")?;
+            }
             Line::Failed { doc, error, json } => {
                 s.failed += 1;
                 writeln!(out, "{json}")?;
