@@ -23,7 +23,6 @@ use crate::prefilter::FirstBytes;
 use crate::span::{Candidate, CleanSpan, EntityType, Source};
 use crate::tokens::{Kind, Token};
 use foldhash::{HashMap, HashMapExt, HashSet};
-use std::collections::BTreeMap;
 
 /// A resolved mention in clean coordinates.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -146,7 +145,7 @@ impl Resolver<'_> {
                 .then(a.ty.cmp(&b.ty))
         });
         let taken = &mut scratch.taken;
-        taken.clear();
+        taken.reset(text.len());
         // A kept candidate's value and id move into its mention: only the
         // spans, types and sources of `cands` are read below.
         for &k in order.iter() {
@@ -773,15 +772,89 @@ fn film_context(text: &str, toks: &[Token], span: CleanSpan, ty: EntityType) -> 
     }
 }
 
-/// Spans already given to an entity, keyed by start; they never overlap,
-/// so one neighbour on each side answers an overlap query.
-type Taken = BTreeMap<usize, usize>;
+/// The bytes already given to an entity, one bit each: an overlap query
+/// or an insertion touches a word or two, and clearing it for the next
+/// document frees nothing (a sorted map allocated and freed nodes).
+#[derive(Debug, Default)]
+struct Taken {
+    bits: Vec<u64>,
+}
 
+impl Taken {
+    /// Empties the set for a text of `len` bytes.
+    fn reset(&mut self, len: usize) {
+        self.bits.clear();
+        self.bits.resize(len / 64 + 1, 0);
+    }
+
+    /// The words covering `span` and, for each, the mask of its bytes.
+    fn words(span: CleanSpan) -> impl Iterator<Item = (usize, u64)> {
+        let (s, e) = (span.start, span.end);
+        let last = e.saturating_sub(1) / 64;
+        (s / 64..=last).filter(move |_| s < e).map(move |w| {
+            let lo = if w == s / 64 { s % 64 } else { 0 };
+            let hi = if w == last { (e - 1) % 64 } else { 63 };
+            (w, (u64::MAX >> (63 - hi)) & (u64::MAX << lo))
+        })
+    }
+}
+
+/// Whether some byte of the non-empty `span` is taken.
 fn overlaps_any(taken: &Taken, span: CleanSpan) -> bool {
-    let before = taken.range(..span.end).next_back();
-    before.is_some_and(|(_, &end)| end > span.start)
+    Taken::words(span).any(|(w, m)| taken.bits.get(w).is_some_and(|b| b & m != 0))
 }
 
 fn insert_sorted(taken: &mut Taken, span: CleanSpan) {
-    taken.insert(span.start, span.end);
+    for (w, m) in Taken::words(span) {
+        if w >= taken.bits.len() {
+            taken.bits.resize(w + 1, 0);
+        }
+        taken.bits[w] |= m;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+        /// The bit set answers as a list of taken spans would, across word
+        /// edges and for spans past the length it was reset to.
+        #[test]
+        fn taken_bits_are_a_set_of_spans(
+            len in 0usize..300,
+            ops in proptest::collection::vec((0usize..320, 1usize..140), 0..40),
+        ) {
+            let mut taken = Taken::default();
+            taken.reset(len);
+            let mut list: Vec<CleanSpan> = Vec::new();
+            for (start, n) in ops {
+                let span = CleanSpan::new(start, start + n);
+                let want = list.iter().any(|t| t.start < span.end && span.start < t.end);
+                proptest::prop_assert_eq!(overlaps_any(&taken, span), want, "{:?}", span);
+                if !want {
+                    insert_sorted(&mut taken, span);
+                    list.push(span);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn taken_bits_at_word_edges() {
+        let mut taken = Taken::default();
+        taken.reset(200);
+        insert_sorted(&mut taken, CleanSpan::new(63, 65));
+        assert!(overlaps_any(&taken, CleanSpan::new(60, 64)));
+        assert!(overlaps_any(&taken, CleanSpan::new(64, 70)));
+        assert!(!overlaps_any(&taken, CleanSpan::new(0, 63)));
+        assert!(!overlaps_any(&taken, CleanSpan::new(65, 128)));
+        insert_sorted(&mut taken, CleanSpan::new(128, 192));
+        assert!(overlaps_any(&taken, CleanSpan::new(191, 192)));
+        assert!(!overlaps_any(&taken, CleanSpan::new(192, 300)));
+        taken.reset(200);
+        assert!(!overlaps_any(&taken, CleanSpan::new(0, 200)));
+    }
 }
