@@ -34,8 +34,9 @@ enum Cmd {
     GenCorpus(GenCorpusArgs),
     /// Write a gazetteer folder of N made-up film and person names.
     GenGazetteer(GenGazetteerArgs),
-    /// Benchmark floor: read the files and run only the gazetteer automaton
-    /// over them, on one thread; prints bytes, matches and MB/s.
+    /// Benchmark floor: read the files and run only a bare scan of the
+    /// gazetteer automaton over them (every leftmost-longest match, word
+    /// boundaries or not), on one thread; prints bytes, matches and MB/s.
     #[command(hide = true)]
     Floor(FloorArgs),
 }
@@ -370,8 +371,9 @@ fn gen_gazetteer(a: GenGazetteerArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Reads every file and runs the gazetteer automaton alone: the floor any
-/// extraction over the same bytes and the same gazetteer has to stand on.
+/// Reads every file and runs a bare unanchored scan of the gazetteer
+/// automaton: the floor any extraction over the same bytes and the same
+/// gazetteer has to stand on.
 fn floor(a: FloorArgs) -> Result<ExitCode> {
     let t0 = std::time::Instant::now();
     let p = build_pipeline(&a.common)?;
