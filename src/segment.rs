@@ -453,7 +453,6 @@ impl Segmenter {
             return;
         }
         // Byte scan: the line breaks are ASCII or have fixed UTF-8 encodings.
-        let mut line_start = 0;
         let mut i = 0;
         while i < bytes.len() {
             let len = match bytes[i] {
