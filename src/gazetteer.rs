@@ -30,6 +30,7 @@
 //! Files under `lexicon/` are plain word lists used by the patterns.
 
 use crate::error::{Error, Result};
+use crate::prefilter::FirstBytes;
 use crate::span::{CleanSpan, EntityType};
 use aho_corasick::automaton::{Automaton, StateID};
 use aho_corasick::nfa::contiguous::NFA;
@@ -343,31 +344,26 @@ impl Gazetteer {
 #[derive(Debug)]
 struct Prefixes {
     bits: Box<[u64; 1024]>,
-    first: [bool; 256],
-    short: [bool; 256],
+    /// The first bytes of all forms.
+    first: FirstBytes,
+    /// The first bytes of the forms shorter than three bytes.
+    short: FirstBytes,
 }
 
 impl Prefixes {
     fn of(forms: &[String]) -> Self {
-        let mut p = Prefixes {
-            bits: Box::new([0; 1024]),
-            first: [false; 256],
-            short: [false; 256],
-        };
+        let mut bits = Box::new([0; 1024]);
         for f in forms {
-            if let Some(&a) = f.as_bytes().first() {
-                p.first[usize::from(a)] = true;
-            }
-            match f.as_bytes() {
-                [a, b, c, ..] => {
-                    let h = Self::hash(*a, *b, *c);
-                    p.bits[h / 64] |= 1 << (h % 64);
-                }
-                [a, ..] => p.short[usize::from(*a)] = true,
-                [] => {}
+            if let [a, b, c, ..] = f.as_bytes() {
+                let h = Self::hash(*a, *b, *c);
+                bits[h / 64] |= 1 << (h % 64);
             }
         }
-        p
+        Prefixes {
+            bits,
+            first: FirstBytes::of(forms.iter().map(String::as_str)),
+            short: FirstBytes::of(forms.iter().map(String::as_str).filter(|f| f.len() < 3)),
+        }
     }
 
     #[inline]
@@ -380,10 +376,10 @@ impl Prefixes {
     #[inline]
     fn may_start(&self, rest: &[u8]) -> bool {
         match rest {
-            [a, ..] if !self.first[usize::from(*a)] => false,
+            [a, ..] if !self.first.has(*a) => false,
             [a, b, c, ..] => {
                 let h = Self::hash(*a, *b, *c);
-                self.short[usize::from(*a)] || self.bits[h / 64] & (1 << (h % 64)) != 0
+                self.short.has(*a) || self.bits[h / 64] & (1 << (h % 64)) != 0
             }
             // Near the end of the text: let the walk decide.
             [_, ..] => true,

@@ -41,22 +41,26 @@ impl WordShapes {
 }
 
 /// The first bytes of a set of keys, compared exactly: a token whose
-/// first byte is not among them needs no lookup.
+/// first byte is not among them needs no lookup. A byte table rather than
+/// a bit set: the gazetteer asks it at every byte of the text.
 #[derive(Debug, Clone)]
-pub struct FirstBytes([u64; 4]);
+pub struct FirstBytes([bool; 256]);
 
 impl FirstBytes {
     pub fn of<'k>(keys: impl Iterator<Item = &'k str>) -> Self {
-        let mut bits = [0u64; 4];
+        let mut table = [false; 256];
         for k in keys {
-            let b = usize::from(k.as_bytes().first().copied().unwrap_or(0));
-            bits[b / 64] |= 1 << (b % 64);
+            table[usize::from(k.as_bytes().first().copied().unwrap_or(0))] = true;
         }
-        FirstBytes(bits)
+        FirstBytes(table)
     }
 
     pub fn may_start(&self, w: &str) -> bool {
-        let b = usize::from(w.as_bytes().first().copied().unwrap_or(0));
-        self.0[b / 64] & (1 << (b % 64)) != 0
+        self.has(w.as_bytes().first().copied().unwrap_or(0))
+    }
+
+    /// Some key begins with the byte `b`.
+    pub fn has(&self, b: u8) -> bool {
+        self.0[usize::from(b)]
     }
 }

@@ -153,7 +153,7 @@ impl Resolver<'_> {
             if c.span.is_empty() || overlaps_any(taken, c.span) {
                 continue;
             }
-            insert_sorted(taken, c.span);
+            take_span(taken, c.span);
             out.push(Mention {
                 span: c.span,
                 ty: c.ty,
@@ -290,7 +290,7 @@ impl Resolver<'_> {
             };
             let span = CleanSpan::new(t.start, n.start + b_stem.len());
             if n.space_before && !n.line_start && !overlaps_any(taken, span) {
-                insert_sorted(taken, span);
+                take_span(taken, span);
                 added.push(Mention {
                     span,
                     ty: EntityType::Person,
@@ -351,7 +351,7 @@ impl Resolver<'_> {
             } else {
                 "name-part-before"
             };
-            insert_sorted(taken, span);
+            take_span(taken, span);
             added.push(Mention {
                 span,
                 ty: EntityType::Person,
@@ -372,7 +372,7 @@ impl Resolver<'_> {
                 }
                 // A one-word title at a sentence start is too often just a
                 // word; keep those that are not plain words of the language.
-                insert_sorted(taken, span);
+                take_span(taken, span);
                 added.push(Mention {
                     span,
                     ty: EntityType::Film,
@@ -400,7 +400,7 @@ impl Resolver<'_> {
             let start = out[k].span.end + 2;
             let span = CleanSpan::new(start, start + inner.len());
             if alt_title_like(inner, self.patterns) && !overlaps_any(taken, span) {
-                insert_sorted(taken, span);
+                take_span(taken, span);
                 added.push(Mention {
                     span,
                     ty: EntityType::Film,
@@ -804,7 +804,7 @@ fn overlaps_any(taken: &Taken, span: CleanSpan) -> bool {
     Taken::words(span).any(|(w, m)| taken.bits.get(w).is_some_and(|b| b & m != 0))
 }
 
-fn insert_sorted(taken: &mut Taken, span: CleanSpan) {
+fn take_span(taken: &mut Taken, span: CleanSpan) {
     for (w, m) in Taken::words(span) {
         if w >= taken.bits.len() {
             taken.bits.resize(w + 1, 0);
@@ -835,7 +835,7 @@ mod tests {
                 let want = list.iter().any(|t| t.start < span.end && span.start < t.end);
                 proptest::prop_assert_eq!(overlaps_any(&taken, span), want, "{:?}", span);
                 if !want {
-                    insert_sorted(&mut taken, span);
+                    take_span(&mut taken, span);
                     list.push(span);
                 }
             }
@@ -846,12 +846,12 @@ mod tests {
     fn taken_bits_at_word_edges() {
         let mut taken = Taken::default();
         taken.reset(200);
-        insert_sorted(&mut taken, CleanSpan::new(63, 65));
+        take_span(&mut taken, CleanSpan::new(63, 65));
         assert!(overlaps_any(&taken, CleanSpan::new(60, 64)));
         assert!(overlaps_any(&taken, CleanSpan::new(64, 70)));
         assert!(!overlaps_any(&taken, CleanSpan::new(0, 63)));
         assert!(!overlaps_any(&taken, CleanSpan::new(65, 128)));
-        insert_sorted(&mut taken, CleanSpan::new(128, 192));
+        take_span(&mut taken, CleanSpan::new(128, 192));
         assert!(overlaps_any(&taken, CleanSpan::new(191, 192)));
         assert!(!overlaps_any(&taken, CleanSpan::new(192, 300)));
         taken.reset(200);

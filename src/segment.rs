@@ -213,8 +213,9 @@ fn next_token(text: &str, from: usize, end: usize) -> Option<(usize, usize)> {
     Some((start, i))
 }
 
-/// Bytes that make a token worth a look mid-sentence: the terminators and
-/// closers `ends_plainly` looks for, and any non-ASCII byte (a non-ASCII
+/// Bytes that make a token worth a look mid-sentence: the ASCII
+/// terminators and closers (and the `]` of a citation mark) that
+/// `cluster_at` may start from, and any non-ASCII byte (a non-ASCII
 /// terminator, closer or space).
 const NOT_PLAIN: [bool; 256] = {
     let mut t = [false; 256];
@@ -819,9 +820,7 @@ fn cluster_at(text: &str, ts: usize, te: usize, le: usize) -> Option<Cluster> {
 fn ends_plainly(text: &str, te: usize) -> bool {
     te.checked_sub(1)
         .and_then(|i| text.as_bytes().get(i))
-        .is_some_and(|&b| {
-            b.is_ascii() && !matches!(b, b'.' | b'!' | b'?' | b'"' | b'\'' | b')' | b']' | b'}')
-        })
+        .is_some_and(|&b| !NOT_PLAIN[usize::from(b)])
 }
 
 /// End of `text[ts..te]` without trailing closers and citation marks (`.”`, `.)`, `.[4]`).
