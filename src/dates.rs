@@ -308,6 +308,17 @@ const S_WEEKDAY: u16 = 128;
 const S_SEASON: u16 = 256;
 const S_ALL: u16 = 0x1ff;
 
+/// ASCII letters and digits, by byte.
+const ALNUM: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = (i as u8).is_ascii_alphanumeric();
+        i += 1;
+    }
+    t
+};
+
 /// `rest` begins with one of the two non-ASCII letters that case-fold to
 /// ASCII ones (`ſ` to `s`, the Kelvin sign `K` to `k`): under `(?i)` the
 /// word may go on (`Auguſt`), so every pattern is tried there. Any other
@@ -1201,19 +1212,22 @@ impl DateFinder {
     /// (`Auguſt`) and is tried with every pattern.
     fn starts(&self, t: &str) -> Vec<(usize, u16)> {
         let b = t.as_bytes();
-        let word = |x: u8| x.is_ascii_alphanumeric() || x == b'_';
         let mut out = Vec::new();
         let mut i = 0;
-        while i < b.len() {
-            if !b[i].is_ascii_alphanumeric() {
-                i += 1;
-                continue;
-            }
-            let mut j = i;
-            while j < b.len() && b[j].is_ascii_alphanumeric() {
-                j += 1;
-            }
-            if i == 0 || !word(b[i - 1]) {
+        // Table lookups, not `is_ascii_alphanumeric`'s three range tests:
+        // this loop reads every byte of the text.
+        while let Some(k) = b
+            .get(i..)
+            .and_then(|r| r.iter().position(|&x| ALNUM[usize::from(x)]))
+        {
+            i += k;
+            let j = b[i..]
+                .iter()
+                .position(|&x| !ALNUM[usize::from(x)])
+                .map_or(b.len(), |k| i + k);
+            // The byte before is not alphanumeric (the scan stopped
+            // there), so it breaks the word unless it is `_`.
+            if i == 0 || b[i - 1] != b'_' {
                 let bits = if folds_to_ascii(&b[j..]) {
                     S_ALL
                 } else if b[i].is_ascii_digit() {
