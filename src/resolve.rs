@@ -277,12 +277,19 @@ impl Resolver<'_> {
             }
         }
         let tail_firsts = FirstBytes::of(tails.keys().map(|k| k.0));
-        for (i, t) in toks.iter().enumerate() {
+        // Each loop over the tokens tests the first byte before slicing the
+        // token out: most tokens start no key, and `text` does not then pay
+        // its char-boundary checks.
+        // A loop with no keys to find skips the tokens altogether.
+        let bytes = text.as_bytes();
+        let first_byte = |t: &Token| bytes.get(t.start).copied().unwrap_or(0);
+        let over = |keys: usize| if keys == 0 { &[][..] } else { toks };
+        for (i, t) in over(tails.len()).iter().enumerate() {
             let Some(n) = toks.get(i + 1) else { break };
-            let a = t.text(text);
-            if !tail_firsts.may_start(a) {
+            if !tail_firsts.has(first_byte(t)) {
                 continue;
             }
+            let a = t.text(text);
             let b = n.text(text);
             let b_stem = &b[..possessive_stem(b)];
             let Some(&k) = tails.get(&(a, b_stem)) else {
@@ -302,14 +309,11 @@ impl Resolver<'_> {
         }
         // Persons by name part.
         let part_firsts = FirstBytes::of(parts.keys().copied());
-        for (i, t) in toks.iter().enumerate() {
-            if t.kind != Kind::Word {
+        for (i, t) in over(parts.len()).iter().enumerate() {
+            if t.kind != Kind::Word || !part_firsts.has(first_byte(t)) {
                 continue;
             }
             let w = t.text(text);
-            if !part_firsts.may_start(w) {
-                continue;
-            }
             let stem = &w[..possessive_stem(w)];
             let Some(Some(k)) = parts.get(stem) else {
                 continue;
@@ -627,12 +631,16 @@ fn title_occurrences(text: &str, toks: &[Token], titles: &[(&str, usize)]) -> Ve
             .unwrap_or(title);
         by_first.entry(first).or_default().push(i);
     }
+    if titles.is_empty() {
+        return found;
+    }
     let firsts = FirstBytes::of(by_first.keys().copied());
     for t in toks {
-        let w = t.text(text);
-        if !firsts.may_start(w) {
+        // The first byte before the slice: most tokens start no title.
+        if !firsts.has(text.as_bytes().get(t.start).copied().unwrap_or(0)) {
             continue;
         }
+        let w = t.text(text);
         let stem = possessive_stem(w);
         let Some(list) = by_first
             .get(w)
