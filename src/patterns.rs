@@ -973,6 +973,10 @@ pub struct Patterns {
     common: HashSet<String>,
     suffix_set: HashSet<String>,
     suffix_lens: Vec<usize>,
+    /// For the last two bytes of a word (see `end_key`), the lengths of
+    /// the suffixes that end so, as bits: most words end like no suffix
+    /// and need no lookup at all.
+    suffix_ends: Box<[u32]>,
     weak_suffixes: Vec<String>,
     roles: HashSet<String>,
     function: HashSet<&'static str>,
@@ -1003,6 +1007,15 @@ fn ascii_lower<'b>(w: &str, buf: &'b mut [u8; 32]) -> Option<&'b str> {
     b.copy_from_slice(w.as_bytes());
     b.make_ascii_lowercase();
     std::str::from_utf8(b).ok()
+}
+
+/// The last two bytes of `b`, five low bits each, as an index below 1024;
+/// `None` when `b` is shorter.
+fn end_key(b: &[u8]) -> Option<usize> {
+    match b {
+        [.., x, y] => Some(usize::from(x & 31) << 5 | usize::from(y & 31)),
+        _ => None,
+    }
 }
 
 fn is_cap(w: &str) -> bool {
@@ -1115,8 +1128,15 @@ impl Patterns {
         };
         let mut key_shapes = WordShapes::default();
         word_flags.keys().for_each(|k| key_shapes.insert(k));
+        let mut suffix_ends = vec![0u32; 1024].into_boxed_slice();
+        for s in &suffixes {
+            if let Some(k) = end_key(s.as_bytes()) {
+                suffix_ends[k] |= 1 << s.len().min(31);
+            }
+        }
         Self {
             key_shapes,
+            suffix_ends,
             given: lex.get("given-names").iter().map(|s| s.trim().to_string()).collect(),
             common: lex.get("common-words").iter().map(|s| s.trim().to_lowercase()).collect(),
             suffix_lens: {
@@ -1230,9 +1250,13 @@ impl Patterns {
                 &owned
             }
         };
-        // One set lookup per distinct ending length, not a scan of all.
+        // One set lookup per length of suffix that ends like the word.
+        let Some(ends) = end_key(lw.as_bytes()).map(|k| self.suffix_ends[k]) else {
+            return false;
+        };
         self.suffix_lens.iter().any(|&n| {
-            lw.len() > n + 1
+            ends & (1 << n.min(31)) != 0
+                && lw.len() > n + 1
                 && lw.is_char_boundary(lw.len() - n)
                 && self.suffix_set.contains(&lw[lw.len() - n..])
         })
@@ -3122,6 +3146,51 @@ mod tests {
             }).collect();
             proptest::prop_assert_eq!(got, want);
         }
+    }
+
+    #[test]
+    fn surname_suffix_filter_turns_away_no_surname() {
+        // The bundled lexicon, with Cyrillic endings among its suffixes.
+        let g = crate::gazetteer::Gazetteer::embedded().unwrap();
+        let p = Patterns::new(g.lexicons());
+        let naive = |w: &str| {
+            let lw = w.to_lowercase();
+            w.chars().count() >= 4
+                && is_cap(w)
+                && p.suffix_set
+                    .iter()
+                    .any(|s| lw.len() > s.len() + 1 && lw.ends_with(s.as_str()))
+        };
+        let mut words = vec![
+            "Kadyrov",
+            "Abdykalykova",
+            "Ivanenko",
+            "Иванов",
+            "Berlin",
+            "Meets",
+            "Ov",
+        ];
+        let built: Vec<String> = p
+            .suffix_set
+            .iter()
+            .flat_map(|s| {
+                [
+                    format!("Zh{s}"),
+                    format!("Ab{}", s.to_uppercase()),
+                    format!("Kx{s}s"),
+                ]
+            })
+            .collect();
+        words.extend(built.iter().map(String::as_str));
+        let mut hits = 0;
+        for w in words {
+            assert_eq!(p.has_surname_suffix(w), naive(w), "{w}");
+            hits += usize::from(naive(w));
+        }
+        assert!(
+            hits > p.suffix_set.len(),
+            "only {hits} words end like a surname"
+        );
     }
 
     #[test]
