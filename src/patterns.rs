@@ -970,15 +970,15 @@ const ORDINAL_WORDS: &[&str] = &[
 #[derive(Debug)]
 pub struct Patterns {
     given: HashSet<String>,
-    common: HashSet<String>,
-    suffix_set: HashSet<String>,
+    common: HashSet<Box<[u8]>>,
+    suffix_set: HashSet<Box<[u8]>>,
     suffix_lens: Vec<usize>,
     /// For the last two bytes of a word (see `end_key`), the lengths of
     /// the suffixes that end so, as bits: most words end like no suffix
     /// and need no lookup at all.
     suffix_ends: Box<[u32]>,
     weak_suffixes: Vec<String>,
-    roles: HashSet<String>,
+    roles: HashSet<Box<[u8]>>,
     function: HashSet<&'static str>,
     lead_trim: HashSet<&'static str>,
     not_name: HashSet<&'static str>,
@@ -998,15 +998,21 @@ fn set(words: &[&'static str]) -> HashSet<&'static str> {
 }
 
 /// `w` lowercased on the stack when it is ASCII and short, as most words
-/// are; `None` otherwise. Saves a `String` per lookup on the hot path.
-fn ascii_lower<'b>(w: &str, buf: &'b mut [u8; 32]) -> Option<&'b str> {
+/// are; `None` otherwise. Saves a `String` per lookup on the hot path, and
+/// bytes rather than `str` save a UTF-8 check: the sets it is looked up in
+/// are keyed by bytes.
+fn ascii_lower<'b>(w: &str, buf: &'b mut [u8; 32]) -> Option<&'b [u8]> {
     if !w.is_ascii() || w.len() > buf.len() {
         return None;
     }
     let b = &mut buf[..w.len()];
     b.copy_from_slice(w.as_bytes());
     b.make_ascii_lowercase();
-    std::str::from_utf8(b).ok()
+    Some(b)
+}
+
+fn byte_set<'s>(words: impl Iterator<Item = &'s str>) -> HashSet<Box<[u8]>> {
+    words.map(|w| w.as_bytes().into()).collect()
 }
 
 /// The last two bytes of `b`, five low bits each, as an index below 1024;
@@ -1138,16 +1144,20 @@ impl Patterns {
             key_shapes,
             suffix_ends,
             given: lex.get("given-names").iter().map(|s| s.trim().to_string()).collect(),
-            common: lex.get("common-words").iter().map(|s| s.trim().to_lowercase()).collect(),
+            common: lex
+                .get("common-words")
+                .iter()
+                .map(|s| s.trim().to_lowercase().into_bytes().into())
+                .collect(),
             suffix_lens: {
                 let mut l: Vec<usize> = suffixes.iter().map(String::len).collect();
                 l.sort_unstable();
                 l.dedup();
                 l
             },
-            suffix_set: suffixes.into_iter().collect(),
+            suffix_set: byte_set(suffixes.iter().map(String::as_str)),
             weak_suffixes,
-            roles,
+            roles: byte_set(roles.iter().map(String::as_str)),
             function: set(FUNCTION_WORDS),
             lead_trim: set(LEAD_TRIM),
             not_name: set(NOT_NAME),
@@ -1228,11 +1238,11 @@ impl Patterns {
     /// `Showcases`) and not a given name: capitalized, it is a sentence
     /// start or a headline word, not a name.
     pub fn is_ordinary(&self, w: &str) -> bool {
-        if self.given.contains(w) {
-            return false;
-        }
+        // The common words first: most capitalized words are not among
+        // them, and the given-name lookup is then not needed.
         let mut buf = [0u8; 32];
         ascii_lower(&w[..possessive_len(w)], &mut buf).is_some_and(|l| self.common.contains(l))
+            && !self.given.contains(w)
     }
 
     /// True when `w` ends like a surname of the region (`-ov`, `-eva`,
@@ -1243,21 +1253,24 @@ impl Patterns {
         }
         let mut buf = [0u8; 32];
         let owned;
-        let lw: &str = match ascii_lower(w, &mut buf) {
+        let lw: &[u8] = match ascii_lower(w, &mut buf) {
             Some(l) => l,
             None => {
                 owned = w.to_lowercase();
-                &owned
+                owned.as_bytes()
             }
         };
         // One set lookup per length of suffix that ends like the word.
-        let Some(ends) = end_key(lw.as_bytes()).map(|k| self.suffix_ends[k]) else {
+        let Some(ends) = end_key(lw).map(|k| self.suffix_ends[k]) else {
             return false;
         };
+        // A suffix starts at a char boundary: not at a UTF-8 continuation
+        // byte (`0b10xx_xxxx`).
+        let starts_char = |i: usize| lw.get(i).is_some_and(|&b| b & 0xC0 != 0x80);
         self.suffix_lens.iter().any(|&n| {
             ends & (1 << n.min(31)) != 0
                 && lw.len() > n + 1
-                && lw.is_char_boundary(lw.len() - n)
+                && starts_char(lw.len() - n)
                 && self.suffix_set.contains(&lw[lw.len() - n..])
         })
     }
@@ -1274,7 +1287,7 @@ impl Patterns {
             let mut buf = [0u8; 32];
             ascii_lower(w, &mut buf).is_some_and(|l| self.roles.contains(l))
         } else {
-            self.roles.contains(&w.to_lowercase())
+            self.roles.contains(w.to_lowercase().as_bytes())
         }
     }
 
@@ -3153,13 +3166,18 @@ mod tests {
         // The bundled lexicon, with Cyrillic endings among its suffixes.
         let g = crate::gazetteer::Gazetteer::embedded().unwrap();
         let p = Patterns::new(g.lexicons());
+        let suffixes: Vec<&str> = p
+            .suffix_set
+            .iter()
+            .map(|s| std::str::from_utf8(s).unwrap())
+            .collect();
         let naive = |w: &str| {
             let lw = w.to_lowercase();
             w.chars().count() >= 4
                 && is_cap(w)
-                && p.suffix_set
+                && suffixes
                     .iter()
-                    .any(|s| lw.len() > s.len() + 1 && lw.ends_with(s.as_str()))
+                    .any(|s| lw.len() > s.len() + 1 && lw.ends_with(s))
         };
         let mut words = vec![
             "Kadyrov",
@@ -3170,8 +3188,7 @@ mod tests {
             "Meets",
             "Ov",
         ];
-        let built: Vec<String> = p
-            .suffix_set
+        let built: Vec<String> = suffixes
             .iter()
             .flat_map(|s| {
                 [
@@ -3188,7 +3205,7 @@ mod tests {
             hits += usize::from(naive(w));
         }
         assert!(
-            hits > p.suffix_set.len(),
+            hits > suffixes.len(),
             "only {hits} words end like a surname"
         );
     }
