@@ -65,7 +65,19 @@ pub fn tokenize(text: &str, out: &mut Vec<Token>) {
         let start = i;
         let mut end = i + n;
         let kind = if is_word_char(c) {
-            while let Some((d, m)) = char_at(text, end) {
+            loop {
+                // ASCII letters and digits, the bulk of every word, are
+                // passed over without decoding a char or asking Unicode.
+                end += text
+                    .as_bytes()
+                    .get(end..)
+                    .unwrap_or_default()
+                    .iter()
+                    .take_while(|b| b.is_ascii_alphanumeric())
+                    .count();
+                let Some((d, m)) = char_at(text, end) else {
+                    break;
+                };
                 if is_word_char(d) {
                     end += m;
                 } else if matches!(d, '-' | '\'' | '’' | '‑')
