@@ -109,6 +109,35 @@ pub fn tokenize(text: &str, out: &mut Vec<Token>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// Word ends found char by char, as `tokenize` did before its ASCII
+    /// run scan: the reference it must agree with.
+    fn word_end_by_chars(text: &str, mut end: usize) -> usize {
+        while let Some((d, m)) = char_at(text, end) {
+            let joins = matches!(d, '-' | '\'' | '’' | '‑')
+                && char_at(text, end + m).is_some_and(|(e, _)| is_word_char(e));
+            if !(is_word_char(d) || joins) {
+                break;
+            }
+            end += m;
+        }
+        end
+    }
+
+    proptest! {
+        #[test]
+        fn words_end_where_a_char_by_char_scan_ends_them(
+            text in "([a-zA-Z0-9]|[-'’‑ .,\n]|é|Ж|\u{301}|_){0,40}"
+        ) {
+            let mut toks = Vec::new();
+            tokenize(&text, &mut toks);
+            for t in toks.iter().filter(|t| t.kind == Kind::Word) {
+                let first = text[t.start..].chars().next().map_or(0, char::len_utf8);
+                prop_assert_eq!(t.end, word_end_by_chars(&text, t.start + first), "{:?}", t.text(&text));
+            }
+        }
+    }
 
     #[test]
     fn words_join_inner_hyphens_and_apostrophes() {
