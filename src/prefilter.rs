@@ -55,10 +55,6 @@ impl FirstBytes {
         FirstBytes(table)
     }
 
-    pub fn may_start(&self, w: &str) -> bool {
-        self.has(w.as_bytes().first().copied().unwrap_or(0))
-    }
-
     /// Some key begins with the byte `b`.
     pub fn has(&self, b: u8) -> bool {
         self.0[usize::from(b)]

@@ -285,8 +285,7 @@ impl Resolver<'_> {
         let tail_firsts = FirstBytes::of(tails.keys().map(|k| k.0));
         // Each loop over the tokens tests the first byte before slicing the
         // token out: most tokens start no key, and `text` does not then pay
-        // its char-boundary checks.
-        // A loop with no keys to find skips the tokens altogether.
+        // its char-boundary checks. A loop with no keys skips the tokens.
         let bytes = text.as_bytes();
         let first_byte = |t: &Token| bytes.get(t.start).copied().unwrap_or(0);
         let over = |keys: usize| if keys == 0 { &[][..] } else { toks };
