@@ -309,7 +309,9 @@ impl Gazetteer {
             // Surface forms are UTF-8, so a first byte is never inside a char.
             // An ASCII letter or digit before `p` is the cheap, common
             // case of `starts_word` failing: tested first, it spares most
-            // word-inner bytes the prefix hash.
+            // word-inner bytes the prefix hash. The first byte goes before
+            // it, though `may_start` tests it again: most bytes fail there,
+            // and testing the byte before first cost 5 instructions a byte.
             if !self.prefixes.first.has(bytes[p])
                 || (p > 0 && bytes[p - 1].is_ascii_alphanumeric())
                 || !self.prefixes.may_start(&bytes[p..])

@@ -286,8 +286,7 @@ impl Resolver<'_> {
         // Each loop over the tokens tests the first byte before slicing the
         // token out: most tokens start no key, and `text` does not then pay
         // its char-boundary checks. A loop with no keys skips the tokens.
-        let bytes = text.as_bytes();
-        let first_byte = |t: &Token| bytes.get(t.start).copied().unwrap_or(0);
+        let first_byte = |t: &Token| first_byte(text, t);
         let over = |keys: usize| if keys == 0 { &[][..] } else { toks };
         for (i, t) in over(tails.len()).iter().enumerate() {
             let Some(n) = toks.get(i + 1) else { break };
@@ -642,7 +641,7 @@ fn title_occurrences(text: &str, toks: &[Token], titles: &[(&str, usize)]) -> Ve
     let firsts = FirstBytes::of(by_first.keys().copied());
     for t in toks {
         // The first byte before the slice: most tokens start no title.
-        if !firsts.has(text.as_bytes().get(t.start).copied().unwrap_or(0)) {
+        if !firsts.has(first_byte(text, t)) {
             continue;
         }
         let w = t.text(text);
@@ -665,6 +664,11 @@ fn title_occurrences(text: &str, toks: &[Token], titles: &[(&str, usize)]) -> Ve
         }
     }
     found
+}
+
+/// The first byte of token `t`, read without slicing the token out.
+fn first_byte(text: &str, t: &Token) -> u8 {
+    text.as_bytes().get(t.start).copied().unwrap_or(0)
 }
 
 fn possessive_stem(w: &str) -> usize {
