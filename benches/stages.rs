@@ -15,7 +15,7 @@ use kinex::corpus;
 use kinex::dates::DateFinder;
 use kinex::gazetteer::Gazetteer;
 use kinex::offsets::CleanText;
-use kinex::patterns::Patterns;
+use kinex::patterns::{FlagMemo, Patterns};
 use kinex::pipeline::{Pipeline, Worker};
 use kinex::record::Record;
 use kinex::segment::Segmenter;
@@ -120,14 +120,15 @@ fn stages(c: &mut Criterion) {
     // match: tokens, the gazetteer automaton and the pattern rules.
     let gaz = f.pipeline.gazetteer();
     let patterns = Patterns::new(gaz.lexicons());
-    let match_all = |toks: &mut Vec<_>, gm: &mut Vec<_>, cands: &mut Vec<_>| {
+    let mut memo = FlagMemo::new();
+    let mut match_all = |toks: &mut Vec<_>, gm: &mut Vec<_>, cands: &mut Vec<_>| {
         let mut n = 0;
         for t in &f.clean {
             tokenize(t, toks);
             gm.clear();
             gaz.find_into(t, gm);
             cands.clear();
-            patterns.find_into(t, toks, cands);
+            patterns.find_into(t, toks, &mut memo, cands);
             n += gm.len() + cands.len();
         }
         n

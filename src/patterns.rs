@@ -1291,13 +1291,23 @@ impl Patterns {
         }
     }
 
-    /// Runs every rule over one document.
-    pub fn find_into(&self, text: &str, toks: &[Token], out: &mut Vec<Candidate>) {
+    /// Runs every rule over one document. `memo` is the calling thread's
+    /// (see [`FlagMemo`]); any memo gives the same candidates.
+    pub fn find_into(
+        &self,
+        text: &str,
+        toks: &[Token],
+        memo: &mut FlagMemo,
+        out: &mut Vec<Candidate>,
+    ) {
         let words: Vec<&str> = toks.iter().map(|t| t.text(text)).collect();
         let flags = words
             .iter()
             .zip(toks)
-            .map(|(w, t)| self.token_flags(w, t.kind))
+            .map(|(w, t)| match t.kind {
+                Kind::Word => memo.get_or(w.as_bytes(), || self.token_flags(w, Kind::Word)),
+                Kind::Punct => self.token_flags(w, Kind::Punct),
+            })
             .collect();
         let mut cx = Cx {
             p: self,
@@ -1321,6 +1331,100 @@ impl Patterns {
         cx.quoted(out);
         cx.films(out);
         cx.awards_and_festivals(out);
+    }
+}
+
+/// A thread's memo of the flags of the words it has seen, as spaCy's
+/// vocabulary keeps one lexeme per distinct string: a word's flags depend
+/// on its bytes alone, and most tokens of a text (`the`, `of`, a name said
+/// again) are words met before. Computing them costs ~200 instructions a
+/// token (a lowercased copy, up to three set lookups); a memo hit costs a
+/// few loads and one compare.
+///
+/// Direct-mapped: 4096 slots of words up to 16 bytes, each slot holding
+/// the word's first and last eight bytes (overlapping for shorter words)
+/// and its length, which together spell it exactly. A longer word, or one
+/// whose slot holds another, is computed afresh, so memory is fixed (128
+/// KiB) whatever the corpus.
+pub struct FlagMemo {
+    slots: Box<[Slot]>,
+}
+
+#[derive(Clone, Copy, Default)]
+struct Slot {
+    head: u64,
+    tail: u64,
+    /// 0 for an empty slot: no word is empty.
+    len: u64,
+    flags: u64,
+}
+
+const MEMO_BITS: u32 = 12;
+
+impl Default for FlagMemo {
+    fn default() -> Self {
+        FlagMemo {
+            slots: vec![Slot::default(); 1 << MEMO_BITS].into_boxed_slice(),
+        }
+    }
+}
+
+impl FlagMemo {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The flags memoized for `w`, or `compute()` (then remembered).
+    #[inline]
+    fn get_or(&mut self, w: &[u8], compute: impl FnOnce() -> u64) -> u64 {
+        let Some((head, tail)) = spell(w) else {
+            return compute();
+        };
+        let len = w.len() as u64;
+        let h = (head ^ tail.rotate_left(29) ^ len).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let i = (h >> (64 - MEMO_BITS)) as usize;
+        let Some(slot) = self.slots.get_mut(i) else {
+            return compute();
+        };
+        if slot.len == len && slot.head == head && slot.tail == tail {
+            return slot.flags;
+        }
+        let flags = compute();
+        *slot = Slot {
+            head,
+            tail,
+            len,
+            flags,
+        };
+        flags
+    }
+}
+
+/// Two words that `spell` the same, with the same length, are the same
+/// word: for 8 to 16 bytes, the first and last eight bytes (which overlap
+/// below 16) cover every byte; for 4 to 7, the first and last four; for
+/// 1 to 3, the first, middle and last byte. `None` for longer words.
+#[inline]
+fn spell(w: &[u8]) -> Option<(u64, u64)> {
+    let n = w.len();
+    let u64_at = |i: usize| {
+        w.get(i..i + 8)
+            .and_then(|b| b.try_into().ok())
+            .map(u64::from_le_bytes)
+    };
+    let u32_at = |i: usize| {
+        w.get(i..i + 4)
+            .and_then(|b| b.try_into().ok())
+            .map(|b| u64::from(u32::from_le_bytes(b)))
+    };
+    match n {
+        8..=16 => Some((u64_at(0)?, u64_at(n - 8)?)),
+        4..=7 => Some((u32_at(0)?, u32_at(n - 4)?)),
+        1..=3 => Some((
+            u64::from(*w.first()?) | u64::from(*w.get(n / 2)?) << 8,
+            u64::from(*w.last()?),
+        )),
+        _ => None,
     }
 }
 
@@ -3085,6 +3189,54 @@ mod tests {
         assert_eq!(p.lookup_flags("Zanzibarian"), 0);
     }
 
+    proptest::proptest! {
+        /// Words of the same length that differ in any one byte spell
+        /// differently (so a memo slot never answers for another word);
+        /// only words up to 16 bytes are spelled.
+        #[test]
+        fn memo_spelling_is_exact(a in "[ab]{1,17}", i in 0usize..17) {
+            let a = a.as_bytes();
+            let mut b = a.to_vec();
+            let k = i % a.len();
+            b[k] ^= 1;
+            proptest::prop_assert_eq!(spell(a).is_some(), a.len() <= 16);
+            if spell(a).is_some() {
+                proptest::prop_assert_ne!(spell(a), spell(&b));
+            }
+        }
+    }
+
+    #[test]
+    fn memo_gives_the_computed_flags() {
+        // Words met again, words that share a slot, long words: every
+        // answer is what `token_flags` computes.
+        let p = patterns();
+        let mut memo = FlagMemo::new();
+        let mut words: Vec<String> = ["Director", "director", "the", "Festival", "Asanova"]
+            .iter()
+            .map(|w| w.to_string())
+            .collect();
+        words.extend((0..20_000).map(|i| format!("W{i}")));
+        words.push("Internationalization-Festival".into());
+        let mut computed = [0usize; 2];
+        for (round, n) in computed.iter_mut().enumerate() {
+            for w in &words {
+                let want = p.token_flags(w, Kind::Word);
+                let got = memo.get_or(w.as_bytes(), || {
+                    *n += 1;
+                    want
+                });
+                assert_eq!(got, want, "{w} (round {round})");
+            }
+        }
+        assert_ne!(p.token_flags("Director", Kind::Word) & F_ROLE, 0);
+        // The first round computed every word; the second found some in
+        // the memo (20,000 words overflow 4,096 slots, so not all) but
+        // computed the long one again.
+        assert_eq!(computed[0], words.len());
+        assert!(computed[1] > 1 && computed[1] < words.len(), "{computed:?}");
+    }
+
     #[test]
     fn trigger_bits_cover_rule_starts() {
         // The rule loops visit only tokens with their trigger bits: every
@@ -3256,7 +3408,7 @@ mod tests {
         let mut toks = Vec::new();
         tokenize(text, &mut toks);
         let mut out = Vec::new();
-        p.find_into(text, &toks, &mut out);
+        p.find_into(text, &toks, &mut FlagMemo::new(), &mut out);
         let mut v: Vec<(String, &str)> = out
             .iter()
             .map(|c| (text[c.span.range()].to_string(), c.ty.as_str()))

@@ -13,7 +13,7 @@ use crate::dates::DateFinder;
 use crate::error::Result;
 use crate::gazetteer::{GazMatch, Gazetteer, GazetteerBuilder};
 use crate::offsets::CleanText;
-use crate::patterns::Patterns;
+use crate::patterns::{FlagMemo, Patterns};
 use crate::record::{DateSource, Entity, Record, Resolved};
 use crate::resolve::{Mention, Resolver, Scratch, P_DATE};
 use crate::segment::Segmenter;
@@ -42,6 +42,7 @@ pub struct Worker {
     cands: Vec<Candidate>,
     mentions: Vec<Mention>,
     scratch: Scratch,
+    memo: FlagMemo,
 }
 
 impl Worker {
@@ -138,7 +139,8 @@ impl Pipeline {
             c.value = Some(d.value);
             w.cands.push(c);
         }
-        self.patterns.find_into(text, &w.toks, &mut w.cands);
+        self.patterns
+            .find_into(text, &w.toks, &mut w.memo, &mut w.cands);
         w.gm.clear();
         self.gazetteer.find_into(text, &mut w.gm);
         let resolver = Resolver {
