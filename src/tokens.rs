@@ -44,65 +44,126 @@ fn char_at(text: &str, i: usize) -> Option<(char, usize)> {
     }
 }
 
+/// What an ASCII byte is to the tokenizer; bytes from 0x80 up are
+/// `HIGH` and decoded as chars.
+const SPACE: u8 = 0;
+const NEWLINE: u8 = 1;
+const ALNUM: u8 = 2;
+/// `-` and `'`: they join two words, or stand alone as punctuation.
+const JOIN: u8 = 3;
+const PUNCT: u8 = 4;
+const HIGH: u8 = 5;
+
+/// The class of every byte. Matches `char::is_whitespace` and
+/// `is_word_char` on ASCII (a test checks all 128).
+const CLASS: [u8; 256] = {
+    let mut t = [HIGH; 256];
+    let mut i = 0;
+    while i < 128 {
+        let b = i as u8;
+        t[i] = match b {
+            b'\n' => NEWLINE,
+            b'\t' | 0x0B | 0x0C | b'\r' | b' ' => SPACE,
+            b'-' | b'\'' => JOIN,
+            _ if b.is_ascii_alphanumeric() => ALNUM,
+            _ => PUNCT,
+        };
+        i += 1;
+    }
+    t
+};
+
 /// Appends the tokens of `text` to `out` (cleared first).
+///
+/// One byte-class lookup per ASCII byte; only non-ASCII text is decoded
+/// into chars. This runs over every byte of every document.
 pub fn tokenize(text: &str, out: &mut Vec<Token>) {
     out.clear();
+    let b = text.as_bytes();
+    let class = |i: usize| b.get(i).map(|&x| CLASS[usize::from(x)]);
     let mut i = 0;
     let mut line_start = true;
     let mut space_before = false;
-    while let Some((c, n)) = char_at(text, i) {
-        if c == '\n' {
-            line_start = true;
-            space_before = true;
-            i += n;
-            continue;
-        }
-        if c.is_whitespace() {
-            space_before = true;
-            i += n;
-            continue;
-        }
+    while let Some(c) = class(i) {
         let start = i;
-        let mut end = i + n;
-        let kind = if is_word_char(c) {
-            loop {
-                // ASCII letters and digits, the bulk of every word, are
-                // passed over without decoding a char or asking Unicode.
-                end += text
-                    .as_bytes()
-                    .get(end..)
-                    .unwrap_or_default()
-                    .iter()
-                    .take_while(|b| b.is_ascii_alphanumeric())
-                    .count();
-                let Some((d, m)) = char_at(text, end) else {
+        let kind = match c {
+            NEWLINE => {
+                line_start = true;
+                space_before = true;
+                i += 1;
+                continue;
+            }
+            SPACE => {
+                space_before = true;
+                i += 1;
+                continue;
+            }
+            ALNUM => {
+                i = word_end(text, i + 1);
+                Kind::Word
+            }
+            JOIN | PUNCT => {
+                i += 1;
+                Kind::Punct
+            }
+            _ => {
+                let Some((ch, n)) = char_at(text, i) else {
                     break;
                 };
-                if is_word_char(d) {
-                    end += m;
-                } else if matches!(d, '-' | '\'' | '’' | '‑')
-                    && char_at(text, end + m).is_some_and(|(e, _)| is_word_char(e))
-                {
-                    // Join across one inner hyphen or apostrophe.
-                    end += m;
+                if ch.is_whitespace() {
+                    space_before = true;
+                    i += n;
+                    continue;
+                }
+                if is_word_char(ch) {
+                    i = word_end(text, i + n);
+                    Kind::Word
                 } else {
-                    break;
+                    i += n;
+                    Kind::Punct
                 }
             }
-            Kind::Word
-        } else {
-            Kind::Punct
         };
         out.push(Token {
             start,
-            end,
+            end: i,
             kind,
             line_start,
             space_before,
         });
         line_start = false;
         space_before = false;
-        i = end;
+    }
+}
+
+/// The end of the word whose next char starts at `end`: word chars, and
+/// one inner hyphen or apostrophe at a time when a word char follows it.
+#[inline]
+fn word_end(text: &str, mut end: usize) -> usize {
+    let b = text.as_bytes();
+    let joins_at = |k: usize| char_at(text, k).is_some_and(|(e, _)| is_word_char(e));
+    loop {
+        // ASCII letters and digits, the bulk of every word.
+        end += b
+            .get(end..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|&&x| CLASS[usize::from(x)] == ALNUM)
+            .count();
+        match b.get(end).map(|&x| CLASS[usize::from(x)]) {
+            Some(JOIN) if joins_at(end + 1) => end += 1,
+            Some(HIGH) => {
+                let Some((d, m)) = char_at(text, end) else {
+                    return end;
+                };
+                if is_word_char(d) || (matches!(d, '’' | '‑') && joins_at(end + m)) {
+                    end += m;
+                } else {
+                    return end;
+                }
+            }
+            _ => return end,
+        }
     }
 }
 
@@ -111,8 +172,66 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    /// Word ends found char by char, as `tokenize` did before its ASCII
-    /// run scan: the reference it must agree with.
+    /// The tokenizer as it was before its byte-class table: char by
+    /// char, every char asked of Unicode. The reference `tokenize` must
+    /// agree with, token for token.
+    fn tokenize_by_chars(text: &str) -> Vec<Token> {
+        let mut out = Vec::new();
+        let mut i = 0;
+        let mut line_start = true;
+        let mut space_before = false;
+        while let Some((c, n)) = char_at(text, i) {
+            if c == '\n' {
+                line_start = true;
+                space_before = true;
+                i += n;
+                continue;
+            }
+            if c.is_whitespace() {
+                space_before = true;
+                i += n;
+                continue;
+            }
+            let (end, kind) = if is_word_char(c) {
+                (word_end_by_chars(text, i + n), Kind::Word)
+            } else {
+                (i + n, Kind::Punct)
+            };
+            out.push(Token {
+                start: i,
+                end,
+                kind,
+                line_start,
+                space_before,
+            });
+            line_start = false;
+            space_before = false;
+            i = end;
+        }
+        out
+    }
+
+    #[test]
+    fn byte_classes_agree_with_char_tests() {
+        for b in 0u8..128 {
+            let c = char::from(b);
+            let want = if c == '\n' {
+                NEWLINE
+            } else if c.is_whitespace() {
+                SPACE
+            } else if is_word_char(c) {
+                ALNUM
+            } else if matches!(c, '-' | '\'') {
+                JOIN
+            } else {
+                PUNCT
+            };
+            assert_eq!(CLASS[usize::from(b)], want, "{b:#x}");
+        }
+        assert!(CLASS[128..].iter().all(|&c| c == HIGH));
+    }
+
+    /// Word ends found char by char: the reference for `word_end`.
     fn word_end_by_chars(text: &str, mut end: usize) -> usize {
         while let Some((d, m)) = char_at(text, end) {
             let joins = matches!(d, '-' | '\'' | '’' | '‑')
@@ -126,6 +245,15 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn tokens_agree_with_a_char_by_char_tokenizer(
+            text in "([a-zA-Z0-9]|[-'’‑ .,()_\t\r\n\u{b}]|é|Ж|\u{301}|\u{a0}|\u{2003}|\u{85}|“|😀){0,60}"
+        ) {
+            let mut toks = Vec::new();
+            tokenize(&text, &mut toks);
+            prop_assert_eq!(toks, tokenize_by_chars(&text));
+        }
+
         #[test]
         fn words_end_where_a_char_by_char_scan_ends_them(
             text in "([a-zA-Z0-9]|[-'’‑ .,\n]|é|Ж|\u{301}|_){0,40}"
