@@ -142,7 +142,7 @@ impl Pipeline {
         self.patterns
             .find_into(text, &w.toks, &mut w.memo, &mut w.cands);
         w.gm.clear();
-        self.gazetteer.find_into(text, &mut w.gm);
+        self.gazetteer.find_in(text, &w.toks, &mut w.gm);
         let resolver = Resolver {
             gazetteer: &self.gazetteer,
             patterns: &self.patterns,

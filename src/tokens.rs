@@ -22,6 +22,10 @@ pub struct Token {
     pub line_start: bool,
     /// Whitespace lies between this token and the previous one.
     pub space_before: bool,
+    /// The token is one run of ASCII letters and digits: no char inside
+    /// it ends a word, so a stage that looks for word starts need not
+    /// look inside it.
+    pub plain: bool,
 }
 
 impl Token {
@@ -86,6 +90,7 @@ pub fn tokenize(text: &str, out: &mut Vec<Token>) {
     let mut space_before = false;
     while let Some(c) = class(i) {
         let start = i;
+        let mut plain = false;
         let kind = match c {
             NEWLINE => {
                 line_start = true;
@@ -99,7 +104,7 @@ pub fn tokenize(text: &str, out: &mut Vec<Token>) {
                 continue;
             }
             ALNUM => {
-                i = word_end(text, i + 1);
+                (i, plain) = word_end(text, i + 1);
                 Kind::Word
             }
             JOIN | PUNCT => {
@@ -116,7 +121,7 @@ pub fn tokenize(text: &str, out: &mut Vec<Token>) {
                     continue;
                 }
                 if is_word_char(ch) {
-                    i = word_end(text, i + n);
+                    i = word_end(text, i + n).0;
                     Kind::Word
                 } else {
                     i += n;
@@ -130,6 +135,7 @@ pub fn tokenize(text: &str, out: &mut Vec<Token>) {
             kind,
             line_start,
             space_before,
+            plain,
         });
         line_start = false;
         space_before = false;
@@ -137,11 +143,13 @@ pub fn tokenize(text: &str, out: &mut Vec<Token>) {
 }
 
 /// The end of the word whose next char starts at `end`: word chars, and
-/// one inner hyphen or apostrophe at a time when a word char follows it.
+/// one inner hyphen or apostrophe at a time when a word char follows it;
+/// and whether the word went on in ASCII letters and digits alone.
 #[inline]
-fn word_end(text: &str, mut end: usize) -> usize {
+fn word_end(text: &str, mut end: usize) -> (usize, bool) {
     let b = text.as_bytes();
     let joins_at = |k: usize| char_at(text, k).is_some_and(|(e, _)| is_word_char(e));
+    let mut plain = true;
     loop {
         // ASCII letters and digits, the bulk of every word.
         end += b
@@ -154,16 +162,17 @@ fn word_end(text: &str, mut end: usize) -> usize {
             Some(JOIN) if joins_at(end + 1) => end += 1,
             Some(HIGH) => {
                 let Some((d, m)) = char_at(text, end) else {
-                    return end;
+                    return (end, plain);
                 };
                 if is_word_char(d) || (matches!(d, '’' | '‑') && joins_at(end + m)) {
                     end += m;
                 } else {
-                    return end;
+                    return (end, plain);
                 }
             }
-            _ => return end,
+            _ => return (end, plain),
         }
+        plain = false;
     }
 }
 
@@ -203,6 +212,8 @@ mod tests {
                 kind,
                 line_start,
                 space_before,
+                plain: kind == Kind::Word
+                    && text[i..end].bytes().all(|b| b.is_ascii_alphanumeric()),
             });
             line_start = false;
             space_before = false;
