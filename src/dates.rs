@@ -17,6 +17,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use crate::prefilter::WordShapes;
+use crate::tokens::{tokenize, Kind, Token};
 use foldhash::{HashMap, HashMapExt};
 use jiff::civil::Date;
 use jiff::Span;
@@ -1075,7 +1076,16 @@ impl DateFinder {
     /// );
     /// ```
     pub fn find(&self, text: &str, anchor: Option<Date>) -> Vec<DateMention> {
-        self.find_timex(text, anchor)
+        let mut toks = Vec::new();
+        tokenize(text, &mut toks);
+        self.find_in(text, &toks, anchor)
+    }
+
+    /// As [`DateFinder::find`], given the tokens of `text`
+    /// ([`tokenize`]): the patterns are tried at the word starts they
+    /// give, and the text between them is not read again.
+    pub fn find_in(&self, text: &str, toks: &[Token], anchor: Option<Date>) -> Vec<DateMention> {
+        self.timex_in(text, toks, anchor)
             .into_iter()
             .map(|(start, end, t)| DateMention {
                 start,
@@ -1087,8 +1097,19 @@ impl DateFinder {
 
     /// Like [`DateFinder::find`], with the values as [`Timex`].
     pub fn find_timex(&self, text: &str, anchor: Option<Date>) -> Vec<(usize, usize, Timex)> {
+        let mut toks = Vec::new();
+        tokenize(text, &mut toks);
+        self.timex_in(text, &toks, anchor)
+    }
+
+    fn timex_in(
+        &self,
+        text: &str,
+        toks: &[Token],
+        anchor: Option<Date>,
+    ) -> Vec<(usize, usize, Timex)> {
         let mut cands = Vec::new();
-        self.collect(text, &mut cands);
+        self.collect(text, toks, &mut cands);
         let chosen = self.merge(text, select(cands));
         let mut ctx = Ctx {
             anchor,
@@ -1184,8 +1205,8 @@ impl DateFinder {
         None
     }
 
-    fn collect(&self, t: &str, out: &mut Vec<Cand>) {
-        let starts = self.starts(t);
+    fn collect(&self, t: &str, toks: &[Token], out: &mut Vec<Cand>) {
+        let starts = self.starts(t, toks);
         self.month_day
             .each(t, &starts, |c| self.on_month_day(t, &c, out));
         self.day_month
@@ -1207,41 +1228,58 @@ impl DateFinder {
 
     /// The word starts of `t` where some date pattern may begin, with the
     /// patterns (`S_*`) that may. Every pattern opens with an ASCII word
-    /// boundary and an ASCII letter or digit, so only ASCII word starts
-    /// count; a word that runs into `ſ` or `K` may be a case variant
-    /// (`Auguſt`) and is tried with every pattern.
-    fn starts(&self, t: &str) -> Vec<(usize, u16)> {
+    /// boundary and an ASCII letter or digit, so only the starts of runs
+    /// of ASCII letters and digits count, not after `_`; a run that goes
+    /// on into `ſ` or `K` may be a case variant (`Auguſt`) and is tried
+    /// with every pattern. Every such run lies inside one word token: a
+    /// [`plain`](Token::plain) token is one run, other words are scanned.
+    fn starts(&self, t: &str, toks: &[Token]) -> Vec<(usize, u16)> {
         let b = t.as_bytes();
         let mut out = Vec::new();
-        let mut i = 0;
-        // Table lookups, not `is_ascii_alphanumeric`'s three range tests:
-        // this loop reads every byte of the text.
-        while let Some(k) = b
-            .get(i..)
-            .and_then(|r| r.iter().position(|&x| ALNUM[usize::from(x)]))
-        {
-            i += k;
-            let j = b[i..]
-                .iter()
-                .position(|&x| !ALNUM[usize::from(x)])
-                .map_or(b.len(), |k| i + k);
-            // The byte before is not alphanumeric (the scan stopped
-            // there), so it breaks the word unless it is `_`.
-            if i == 0 || b[i - 1] != b'_' {
-                let bits = if folds_to_ascii(&b[j..]) {
-                    S_ALL
-                } else if b[i].is_ascii_digit() {
-                    digit_starts(&b[i..j], b.get(j).copied())
-                } else {
-                    self.start_words.get(&b[i..j])
-                };
-                if bits != 0 {
-                    out.push((i, bits));
-                }
+        for tok in toks {
+            if tok.kind != Kind::Word {
+                continue;
             }
-            i = j;
+            if tok.plain {
+                self.run_start(b, tok.start, tok.end, &mut out);
+                continue;
+            }
+            let mut i = tok.start;
+            while let Some(k) = b
+                .get(i..tok.end)
+                .and_then(|r| r.iter().position(|&x| ALNUM[usize::from(x)]))
+            {
+                i += k;
+                let j = b[i..tok.end]
+                    .iter()
+                    .position(|&x| !ALNUM[usize::from(x)])
+                    .map_or(tok.end, |k| i + k);
+                self.run_start(b, i, j, &mut out);
+                i = j;
+            }
         }
         out
+    }
+
+    /// Records the patterns that may begin at `b[i..j]`, a maximal run of
+    /// ASCII letters and digits.
+    #[inline]
+    fn run_start(&self, b: &[u8], i: usize, j: usize, out: &mut Vec<(usize, u16)>) {
+        if i > 0 && b.get(i - 1) == Some(&b'_') {
+            return;
+        }
+        let rest = b.get(j..).unwrap_or_default();
+        let run = b.get(i..j).unwrap_or_default();
+        let bits = if folds_to_ascii(rest) {
+            S_ALL
+        } else if run.first().is_some_and(u8::is_ascii_digit) {
+            digit_starts(run, rest.first().copied())
+        } else {
+            self.start_words.get(run)
+        };
+        if bits != 0 {
+            out.push((i, bits));
+        }
     }
 
     fn on_month_day(&self, t: &str, c: &Captures, out: &mut Vec<Cand>) {
@@ -2056,6 +2094,9 @@ fn on_season_year(c: &Captures, out: &mut Vec<Cand>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// One finder for the proptests: building one takes a while.
+    static FINDER: std::sync::LazyLock<DateFinder> = std::sync::LazyLock::new(DateFinder::new);
     use jiff::civil::date;
     use proptest::prelude::*;
 
@@ -2176,7 +2217,7 @@ mod tests {
         let table = std::fs::read_to_string(format!("{root}/tests/data/dates.tsv")).unwrap();
         texts.push(table);
         for t in &texts {
-            let starts = f.starts(t);
+            let starts = starts_of(&f, t);
             for fam in [
                 &f.month_day,
                 &f.day_month,
@@ -2200,13 +2241,51 @@ mod tests {
         }
     }
 
+    fn starts_of(f: &DateFinder, t: &str) -> Vec<(usize, u16)> {
+        let mut toks = Vec::new();
+        tokenize(t, &mut toks);
+        f.starts(t, &toks)
+    }
+
+    /// The start list read off the bytes, as `starts` did before it took
+    /// tokens: every maximal run of ASCII letters and digits not after `_`.
+    fn starts_by_bytes(f: &DateFinder, t: &str) -> Vec<(usize, u16)> {
+        let b = t.as_bytes();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < b.len() {
+            if !b[i].is_ascii_alphanumeric() {
+                i += 1;
+                continue;
+            }
+            let j = (i..b.len())
+                .find(|&k| !b[k].is_ascii_alphanumeric())
+                .unwrap_or(b.len());
+            f.run_start(b, i, j, &mut out);
+            i = j;
+        }
+        out
+    }
+
+    proptest::proptest! {
+        /// Word starts from tokens are the word starts of the bytes, on
+        /// text where runs meet marks, joins, `_` and the two letters
+        /// that fold to ASCII.
+        #[test]
+        fn starts_from_tokens_are_the_byte_scan(
+            t in "([a-zA-Z0-9]|May|1990s|[-'’_ /.,\n]|é|ſ|\u{212A}|\u{301}|Ж){0,50}"
+        ) {
+            proptest::prop_assert_eq!(starts_of(&FINDER, &t), starts_by_bytes(&FINDER, &t));
+        }
+    }
+
     /// A year match passed as plain has the groups its captures have.
     #[test]
     fn plain_years_have_the_captured_groups() {
         let f = DateFinder::new();
         let text = "in 2025, the 1980s and 1990S, 2000s, 1800s, 1000s, 1024, 2099, \
                     1999-2000, 1990–91, mid-1990s, the 90s, 21st century, 12345, 2024s, 1985s";
-        let starts = f.starts(text);
+        let starts = starts_of(&f, text);
         let mut plain = 0;
         f.year.each_or_plain(text, &starts, year_is_plain, |hit| {
             let Hit::Plain(s, e) = hit else { return };

@@ -129,7 +129,7 @@ impl Pipeline {
         tokenize(text, &mut w.toks);
 
         w.cands.clear();
-        for d in self.dates.find(text, anchor) {
+        for d in self.dates.find_in(text, &w.toks, anchor) {
             let mut c = Candidate::new(
                 CleanSpan::new(d.start, d.end),
                 EntityType::Date,
