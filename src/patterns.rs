@@ -439,6 +439,22 @@ const T_COMMA: u64 = 1 << 32;
 /// `film` and the award and festival heads.
 const T_AWARD: u64 = 1 << 33;
 
+/// Every bit a `Cx::each` loop starts at: the tokens without any are
+/// left out of the list those loops walk. (Debug builds check each
+/// loop's mask against it.)
+const EACH_BITS: u64 =
+    F_SPEECH | F_LIFE | F_NAME | T_COMMA | T_OPEN | T_BY | T_AWARD | C_RELEASED.bit | FILM_TRIGGERS;
+
+/// The tokens `Cx::films` starts at.
+const FILM_TRIGGERS: u64 = T_OPEN
+    | T_BY
+    | C_FILM_NOUN.bit
+    | C_DIRECTOR.bit
+    | C_IN.bit
+    | C_OF.bit
+    | C_TO.bit
+    | C_INCLUDE.bit;
+
 // Small word lists single rules test a token against, one bit each above
 // the `F_*` bits: a test is a mask instead of a scan of the list.
 #[derive(Clone, Copy)]
@@ -1309,12 +1325,18 @@ impl Patterns {
                 Kind::Punct => self.token_flags(w, Kind::Punct),
             })
             .collect();
+        let marked = (0..toks.len() as u32)
+            .zip(&flags)
+            .filter(|&(_, f)| f & EACH_BITS != 0)
+            .map(|(i, _)| i)
+            .collect();
         let mut cx = Cx {
             p: self,
             text,
             toks,
             words,
             flags,
+            marked,
             headline: Vec::new(),
         };
         let mut headline = vec![false; toks.len()];
@@ -1436,6 +1458,9 @@ struct Cx<'a> {
     words: Vec<&'a str>,
     /// Word-list and trigger bits of each token (`F_*`, cues, `T_*`).
     flags: Vec<u64>,
+    /// The tokens with some of the `EACH_BITS`, in order: the dozen
+    /// `Cx::each` loops walk this list, not every token.
+    marked: Vec<u32>,
     /// Whether each token's line reads as a headline, computed once per
     /// line: asked of every candidate, it was a scan to the line start.
     headline: Vec<bool>,
@@ -1510,13 +1535,14 @@ impl<'a> Cx<'a> {
             .map_or(self.flags.len(), |k| from + k)
     }
 
-    /// The tokens with one of the `mask` bits, in order.
+    /// The tokens with one of the `mask` bits (all among `EACH_BITS`), in
+    /// order.
     fn each(&self, mask: u64) -> impl Iterator<Item = usize> + '_ {
-        self.flags
+        debug_assert_eq!(mask & !EACH_BITS, 0, "a rule loop on bits not in EACH_BITS");
+        self.marked
             .iter()
-            .enumerate()
-            .filter(move |(_, f)| *f & mask != 0)
-            .map(|(i, _)| i)
+            .map(|&i| i as usize)
+            .filter(move |&i| self.flag(i, mask))
     }
 
     /// Token `i`, ASCII-lowercased, is one of the cue's words.
@@ -2334,15 +2360,7 @@ impl<'a> Cx<'a> {
 
     fn films(&self, out: &mut Vec<Candidate>) {
         let n = self.toks.len();
-        let triggers = T_OPEN
-            | T_BY
-            | C_FILM_NOUN.bit
-            | C_DIRECTOR.bit
-            | C_IN.bit
-            | C_OF.bit
-            | C_TO.bit
-            | C_INCLUDE.bit;
-        for i in self.each(triggers) {
+        for i in self.each(FILM_TRIGGERS) {
             let w = self.w(i);
             // `Title (1998)`
             if w == "(" {
