@@ -104,7 +104,17 @@ pub fn tokenize(text: &str, out: &mut Vec<Token>) {
                 continue;
             }
             ALNUM => {
-                (i, plain) = word_end(text, i + 1);
+                // Most words are one run of ASCII letters and digits; only
+                // a run that stops at a join or a non-ASCII byte needs the
+                // full word scan.
+                let mut e = i + 1;
+                while b.get(e).is_some_and(|&x| CLASS[usize::from(x)] == ALNUM) {
+                    e += 1;
+                }
+                (i, plain) = match class(e) {
+                    Some(JOIN | HIGH) => word_end(text, e),
+                    _ => (e, true),
+                };
                 Kind::Word
             }
             JOIN | PUNCT => {
@@ -145,7 +155,7 @@ pub fn tokenize(text: &str, out: &mut Vec<Token>) {
 /// The end of the word whose next char starts at `end`: word chars, and
 /// one inner hyphen or apostrophe at a time when a word char follows it;
 /// and whether the word went on in ASCII letters and digits alone.
-#[inline]
+#[inline(never)]
 fn word_end(text: &str, mut end: usize) -> (usize, bool) {
     let b = text.as_bytes();
     let joins_at = |k: usize| char_at(text, k).is_some_and(|(e, _)| is_word_char(e));
