@@ -2094,11 +2094,11 @@ fn on_season_year(c: &Captures, out: &mut Vec<Cand>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use jiff::civil::date;
+    use proptest::prelude::*;
 
     /// One finder for the proptests: building one takes a while.
     static FINDER: std::sync::LazyLock<DateFinder> = std::sync::LazyLock::new(DateFinder::new);
-    use jiff::civil::date;
-    use proptest::prelude::*;
 
     fn spans(text: &str, anchor: Option<Date>) -> Vec<(String, String)> {
         DateFinder::new()

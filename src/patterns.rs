@@ -1364,8 +1364,8 @@ impl Patterns {
 /// few loads and one compare.
 ///
 /// Direct-mapped: 4096 slots of words up to 16 bytes, each slot holding
-/// the word's first and last eight bytes (overlapping for shorter words)
-/// and its length, which together spell it exactly. A longer word, or one
+/// the word's length and two integers that spell it exactly (see
+/// `spell`). A longer word, or one
 /// whose slot holds another, is computed afresh, so memory is fixed (128
 /// KiB) whatever the corpus.
 pub struct FlagMemo {

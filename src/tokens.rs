@@ -107,10 +107,7 @@ pub fn tokenize(text: &str, out: &mut Vec<Token>) {
                 // Most words are one run of ASCII letters and digits; only
                 // a run that stops at a join or a non-ASCII byte needs the
                 // full word scan.
-                let mut e = i + 1;
-                while b.get(e).is_some_and(|&x| CLASS[usize::from(x)] == ALNUM) {
-                    e += 1;
-                }
+                let e = ascii_run_end(b, i + 1);
                 (i, plain) = match class(e) {
                     Some(JOIN | HIGH) => word_end(text, e),
                     _ => (e, true),
@@ -152,6 +149,16 @@ pub fn tokenize(text: &str, out: &mut Vec<Token>) {
     }
 }
 
+/// The end of the run of ASCII letters and digits at `from`: the bulk of
+/// every word.
+#[inline(always)]
+fn ascii_run_end(b: &[u8], mut from: usize) -> usize {
+    while b.get(from).is_some_and(|&x| CLASS[usize::from(x)] == ALNUM) {
+        from += 1;
+    }
+    from
+}
+
 /// The end of the word whose next char starts at `end`: word chars, and
 /// one inner hyphen or apostrophe at a time when a word char follows it;
 /// and whether the word went on in ASCII letters and digits alone.
@@ -161,13 +168,7 @@ fn word_end(text: &str, mut end: usize) -> (usize, bool) {
     let joins_at = |k: usize| char_at(text, k).is_some_and(|(e, _)| is_word_char(e));
     let mut plain = true;
     loop {
-        // ASCII letters and digits, the bulk of every word.
-        end += b
-            .get(end..)
-            .unwrap_or_default()
-            .iter()
-            .take_while(|&&x| CLASS[usize::from(x)] == ALNUM)
-            .count();
+        end = ascii_run_end(b, end);
         match b.get(end).map(|&x| CLASS[usize::from(x)]) {
             Some(JOIN) if joins_at(end + 1) => end += 1,
             Some(HIGH) => {
