@@ -148,79 +148,70 @@ fn io_reason(e: &io::Error) -> String {
     }
 }
 
-/// Reads a document, refusing binary files (a NUL byte, as ripgrep does).
-fn read_input(input: &Input) -> Result<(String, Vec<u8>), (String, String)> {
+impl Input {
+    /// The document's name in its record.
+    fn doc(&self) -> &str {
+        match self {
+            Input::File { doc, .. } | Input::Broken { doc, .. } => doc,
+            Input::Stdin => "-",
+        }
+    }
+}
+
+/// Reads a document into `buf` (emptied first), refusing binary files (a
+/// NUL byte, as ripgrep does); the error is the reason to report.
+fn read_input(input: &Input, buf: &mut Vec<u8>) -> Result<(), String> {
+    buf.clear();
     match input {
-        Input::Broken { doc, error } => Err((doc.clone(), error.clone())),
+        Input::Broken { error, .. } => return Err(error.clone()),
         Input::Stdin => {
-            let mut buf = Vec::new();
             io::stdin()
                 .lock()
-                .read_to_end(&mut buf)
-                .map_err(|e| ("-".to_string(), io_reason(&e)))?;
-            check_binary("-", buf)
+                .read_to_end(buf)
+                .map_err(|e| io_reason(&e))?;
         }
-        Input::File { path, doc } => {
-            let buf = std::fs::read(path).map_err(|e| (doc.clone(), io_reason(&e)))?;
-            check_binary(doc, buf)
+        Input::File { path, .. } => {
+            let mut f = std::fs::File::open(path).map_err(|e| io_reason(&e))?;
+            // One allocation at most, as `fs::read` would do.
+            if let Ok(m) = f.metadata() {
+                buf.reserve(usize::try_from(m.len()).unwrap_or(0));
+            }
+            f.read_to_end(buf).map_err(|e| io_reason(&e))?;
         }
     }
-}
-
-fn check_binary(doc: &str, buf: Vec<u8>) -> Result<(String, Vec<u8>), (String, String)> {
-    match memchr::memchr(0, &buf) {
-        Some(at) => Err((
-            doc.to_string(),
-            format!("looks like a binary file (NUL byte at offset {at}); skipped"),
+    match memchr::memchr(0, buf) {
+        Some(at) => Err(format!(
+            "looks like a binary file (NUL byte at offset {at}); skipped"
         )),
-        None => Ok((doc.to_string(), buf)),
+        None => Ok(()),
     }
 }
 
-/// One output line, or a per-document error.
-enum Line {
-    /// A record's JSON (UTF-8, as serde_json writes it), without the newline.
-    Ok(Vec<u8>),
-    Failed {
-        doc: String,
-        error: String,
-        json: String,
-    },
-}
-
-/// The JSON of a record, in a buffer sized for it up front: growing one
-/// from empty copies a long record's line many times over.
-fn to_json(rec: &Record) -> Vec<u8> {
+/// Writes a record's JSON (UTF-8, as serde_json writes it, no newline)
+/// to `buf`, which is empty.
+fn write_json(rec: &Record, buf: &mut Vec<u8>) {
+    // Sized up front: growing from empty copies a long line many times.
     let guess = 256
         + 224 * rec.entities.len()
         + 128 * rec.resolved.len()
         + 32 * rec.sentences.len()
         + 56 * rec.noise.len();
-    let mut buf = Vec::with_capacity(guess);
-    match serde_json::to_writer(&mut buf, rec) {
-        Ok(()) => buf,
-        Err(e) => error_json(&rec.doc, &e.to_string()).into_bytes(),
+    buf.reserve(guess);
+    if let Err(e) = serde_json::to_writer(&mut *buf, rec) {
+        buf.clear();
+        write_error_json(&rec.doc, &e.to_string(), buf);
     }
 }
 
-fn to_line(r: Result<Record, (String, String)>) -> Line {
-    match r {
-        Ok(rec) => Line::Ok(to_json(&rec)),
-        Err((doc, error)) => Line::Failed {
-            json: error_json(&doc, &error),
-            doc,
-            error,
-        },
-    }
-}
-
-fn error_json(doc: &str, error: &str) -> String {
+fn write_error_json(doc: &str, error: &str, buf: &mut Vec<u8>) {
     let rec = ErrorRecord {
         doc: doc.to_string(),
         error: error.to_string(),
     };
-    serde_json::to_string(&rec)
-        .unwrap_or_else(|_| String::from("{\"doc\":\"?\",\"error\":\"unprintable\"}"))
+    if serde_json::to_writer(&mut *buf, &rec).is_err() {
+        buf.clear();
+        buf.extend_from_slice(b"{\"doc\":\"?\",\"error\":\"unprintable\"}");
+    }
 }
 
 /// Hooks the binary uses to report progress; the library prints nothing.
@@ -232,19 +223,85 @@ pub trait Progress: Sync {
 pub struct Quiet;
 impl Progress for Quiet {}
 
-thread_local! {
-    /// One [`Worker`] per thread for the whole run: its buffers grow to the
-    /// largest document once and are reused from then on (rayon's
-    /// `map_init` would make a fresh one for every split of every chunk).
-    static WORKER: std::cell::RefCell<Worker> = std::cell::RefCell::new(Worker::new());
+/// What each thread keeps for the whole run: the pipeline's [`Worker`]
+/// and the buffer documents are read into. Both grow to the largest
+/// document once and are reused from then on (rayon's `map_init` would
+/// make fresh ones for every split of every chunk), so a run does not
+/// allocate per document what it can keep.
+#[derive(Default)]
+struct Local {
+    worker: Worker,
+    raw: Vec<u8>,
 }
 
-fn with_worker<T>(f: impl FnOnce(&mut Worker) -> T) -> T {
-    WORKER.with(|w| match w.try_borrow_mut() {
-        Ok(mut w) => f(&mut w),
+thread_local! {
+    static LOCAL: std::cell::RefCell<Local> = std::cell::RefCell::default();
+}
+
+fn with_local<T>(f: impl FnOnce(&mut Local) -> T) -> T {
+    LOCAL.with(|l| match l.try_borrow_mut() {
+        Ok(mut l) => f(&mut l),
         // Re-entered on the same thread (never in practice): use a fresh one.
-        Err(_) => f(&mut Worker::new()),
+        Err(_) => f(&mut Local::default()),
     })
+}
+
+/// A buffer that grew past this for one outsized document is given back,
+/// so that one huge file does not pin its size for the rest of the run.
+const KEEP: usize = 4 << 20;
+
+fn trim(buf: &mut Vec<u8>) {
+    if buf.capacity() > KEEP {
+        *buf = Vec::new();
+    }
+}
+
+/// The JSON lines of one chunk, one reused buffer per document slot, and
+/// what the writer needs to know of each: bytes read, and the
+/// `(doc, reason)` of a failed document.
+struct Slots {
+    json: Vec<Vec<u8>>,
+}
+
+impl Slots {
+    fn new() -> Self {
+        Slots {
+            json: (0..CHUNK).map(|_| Vec::new()).collect(),
+        }
+    }
+
+    /// Runs `f` on each item and its emptied slot, in parallel, then
+    /// writes the slots' lines in item order.
+    fn run<T: Sync>(
+        &mut self,
+        items: &[T],
+        f: impl Fn(&T, &mut Vec<u8>) -> (u64, Option<(String, String)>) + Sync,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+        s: &mut Summary,
+    ) -> io::Result<()> {
+        let done: Vec<(u64, Option<(String, String)>)> = items
+            .par_iter()
+            .zip(self.json.par_iter_mut())
+            .map(|(item, json)| {
+                json.clear();
+                f(item, json)
+            })
+            .collect();
+        for ((n, failed), json) in done.into_iter().zip(self.json.iter_mut()) {
+            s.documents += 1;
+            s.bytes += n;
+            out.write_all(json)?;
+            out.write_all(b"\n")?;
+            trim(json);
+            if let Some((doc, error)) = failed {
+                s.failed += 1;
+                // stderr failing must not stop the run.
+                let _ = writeln!(err, "{doc}: {error}");
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Runs the pipeline over `inputs`, writing one JSON line each to `out`
@@ -258,45 +315,30 @@ pub fn run_files(
     progress: &dyn Progress,
 ) -> io::Result<Summary> {
     let mut summary = Summary::default();
+    let mut slots = Slots::new();
     for chunk in inputs.chunks(CHUNK) {
-        let lines: Vec<(u64, Line)> = chunk
-            .par_iter()
-            .map(|input| {
-                let r = read_input(input);
-                let n = r.as_ref().map_or(0, |(_, b)| b.len() as u64);
-                let r = r.map(|(doc, raw)| with_worker(|w| pipeline.extract(&doc, &raw, date, w)));
-                (n, to_line(r))
+        let one = |input: &Input, json: &mut Vec<u8>| {
+            with_local(|l| {
+                let doc = input.doc();
+                let r = match read_input(input, &mut l.raw) {
+                    Ok(()) => {
+                        let rec = pipeline.extract(doc, &l.raw, date, &mut l.worker);
+                        write_json(&rec, json);
+                        (l.raw.len() as u64, None)
+                    }
+                    Err(error) => {
+                        write_error_json(doc, &error, json);
+                        (0, Some((doc.to_string(), error)))
+                    }
+                };
+                trim(&mut l.raw);
+                r
             })
-            .collect();
-        write_lines(lines, out, err, &mut summary)?;
+        };
+        slots.run(chunk, one, out, err, &mut summary)?;
         progress.advance(chunk.len() as u64);
     }
     Ok(summary)
-}
-
-fn write_lines(
-    lines: Vec<(u64, Line)>,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
-    s: &mut Summary,
-) -> io::Result<()> {
-    for (n, line) in lines {
-        s.documents += 1;
-        s.bytes += n;
-        match line {
-            Line::Ok(json) => {
-                out.write_all(&json)?;
-                out.write_all(b"\n")?;
-            }
-            Line::Failed { doc, error, json } => {
-                s.failed += 1;
-                writeln!(out, "{json}")?;
-                // stderr failing must not stop the run.
-                let _ = writeln!(err, "{doc}: {error}");
-            }
-        }
-    }
-    Ok(())
 }
 
 #[derive(Deserialize)]
@@ -350,6 +392,7 @@ pub fn run_jsonl(
     err: &mut dyn Write,
 ) -> io::Result<Summary> {
     let mut summary = Summary::default();
+    let mut slots = Slots::new();
     let mut n = 0usize;
     let mut eof = false;
     while !eof {
@@ -368,20 +411,23 @@ pub fn run_jsonl(
             }
             batch.push((n, line));
         }
-        let lines: Vec<(u64, Line)> = batch
-            .par_iter()
-            .map(|(n, line)| {
-                let r = parse_jsonl(line.trim_end_matches(['\n', '\r']), *n);
-                let bytes = r.as_ref().map_or(0, |(_, t, _)| t.len() as u64);
-                let r = r.map(|(id, text, date)| {
-                    with_worker(|w| {
-                        pipeline.extract(&id, text.as_bytes(), date.or(default_date), w)
-                    })
+        let one = |(n, line): &(usize, String), json: &mut Vec<u8>| match parse_jsonl(
+            line.trim_end_matches(['\n', '\r']),
+            *n,
+        ) {
+            Ok((id, text, date)) => {
+                let rec = with_local(|l| {
+                    pipeline.extract(&id, text.as_bytes(), date.or(default_date), &mut l.worker)
                 });
-                (bytes, to_line(r))
-            })
-            .collect();
-        write_lines(lines, out, err, &mut summary)?;
+                write_json(&rec, json);
+                (text.len() as u64, None)
+            }
+            Err((doc, error)) => {
+                write_error_json(&doc, &error, json);
+                (0, Some((doc, error)))
+            }
+        };
+        slots.run(&batch, one, out, err, &mut summary)?;
     }
     Ok(summary)
 }
@@ -404,5 +450,62 @@ mod tests {
         assert!(e.starts_with("line 4: bad \"date\" \"Feb 7\""), "{e}");
         let (_, e) = parse_jsonl(r#"{"id": [1], "text": "x"}"#, 5).unwrap_err();
         assert_eq!(e, "line 5: \"id\" must be a string or a number");
+    }
+
+    /// Every line of a run equals the record of its document extracted on
+    /// its own, though buffers are reused from document to document and
+    /// chunk to chunk: long and short documents alternate, one is binary,
+    /// one is missing.
+    #[test]
+    fn reused_buffers_give_each_document_its_own_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let long = "Parasite won the Palme d'Or at Cannes on May 25, 2019. ".repeat(400);
+        let mut inputs = Vec::new();
+        let mut want: Vec<Vec<u8>> = Vec::new();
+        let pipeline = Pipeline::new(crate::gazetteer::Gazetteer::embedded().unwrap());
+        for k in 0..(2 * CHUNK + 7) {
+            let doc = format!("{k:03}.txt");
+            let path = dir.path().join(&doc);
+            let text = match k % 3 {
+                0 => long.clone(),
+                1 => format!("Bong Joon-ho spoke on {} March 2020.", k % 28 + 1),
+                _ => String::new(),
+            };
+            let bytes = if k == 70 {
+                b"bin\0ary".to_vec()
+            } else {
+                text.into_bytes()
+            };
+            std::fs::write(&path, &bytes).unwrap();
+            let line = if k == 70 {
+                br#"{"doc":"070.txt","error":"looks like a binary file (NUL byte at offset 3); skipped"}"#.to_vec()
+            } else {
+                let rec = pipeline.extract(&doc, &bytes, None, &mut Worker::new());
+                serde_json::to_vec(&rec).unwrap()
+            };
+            inputs.push(Input::File { path, doc });
+            want.push(line);
+        }
+        inputs.push(Input::File {
+            path: dir.path().join("gone.txt"),
+            doc: "gone.txt".into(),
+        });
+        want.push(br#"{"doc":"gone.txt","error":"no such file or directory"}"#.to_vec());
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let s = run_files(&pipeline, &inputs, None, &mut out, &mut err, &Quiet).unwrap();
+        let got: Vec<&[u8]> = out
+            .split(|&b| b == b'\n')
+            .filter(|l| !l.is_empty())
+            .collect();
+        assert_eq!(got.len(), want.len());
+        for (k, (g, w)) in got.iter().zip(&want).enumerate() {
+            assert!(g == w, "line {k} differs");
+        }
+        assert_eq!((s.documents, s.failed), (want.len(), 2));
+        assert_eq!(
+            String::from_utf8(err).unwrap(),
+            "070.txt: looks like a binary file (NUL byte at offset 3); skipped\n\
+             gone.txt: no such file or directory\n"
+        );
     }
 }
