@@ -2475,23 +2475,21 @@ impl<'a> Cx<'a> {
     /// split).
     fn tables(&self, out: &mut Vec<Candidate>) {
         let text = self.text;
-        let mut offset = 0;
+        let bytes = text.as_bytes();
         let mut columns: Option<(char, Vec<Option<EntityType>>)> = None;
-        for line in text.split_inclusive('\n') {
-            let start = offset;
-            offset += line.len();
-            let body = line.trim_end_matches(['\n', '\r']);
-            let sep = if body.matches('|').count() >= 1 {
-                '|'
-            } else if body.matches('\t').count() >= 1 {
-                '\t'
-            } else {
-                ' '
-            };
-            if sep == ' ' {
+        // Only lines with a `|` or a tab can be rows: jump from one to the
+        // next instead of splitting the text into lines. Any line between
+        // two of them ends a table.
+        let mut pos = 0;
+        while let Some(hit) = memchr::memchr2(b'|', b'\t', &bytes[pos..]).map(|h| pos + h) {
+            let start = memchr::memrchr(b'\n', &bytes[pos..hit]).map_or(pos, |k| pos + k + 1);
+            if start > pos {
                 columns = None;
-                continue;
             }
+            let end = memchr::memchr(b'\n', &bytes[hit..]).map_or(bytes.len(), |k| hit + k + 1);
+            pos = end;
+            let body = text[start..end].trim_end_matches(['\n', '\r']);
+            let sep = if body.contains('|') { '|' } else { '\t' };
             let cells: Vec<(usize, &str)> = {
                 let mut v = Vec::new();
                 let mut pos = 0;
