@@ -1648,11 +1648,12 @@ impl<'a> Cx<'a> {
         Some((j, end))
     }
 
-    /// Token `j` follows token `j-1` with only spaces between (same line).
+    /// Token `j` follows token `j-1` with only spaces between (same line,
+    /// same table cell).
     fn adjacent(&self, j: usize) -> bool {
         self.toks
             .get(j)
-            .is_some_and(|t| t.space_before && !t.line_start)
+            .is_some_and(|t| t.space_before && !t.line_start && !t.tab_before)
     }
 
     /// `(UK)`, `(Russia/Belarus)` right after token `j - 1`.

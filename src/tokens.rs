@@ -22,6 +22,9 @@ pub struct Token {
     pub line_start: bool,
     /// Whitespace lies between this token and the previous one.
     pub space_before: bool,
+    /// A tab lies between this token and the previous one: a column
+    /// break in a table, which a name does not run across.
+    pub tab_before: bool,
     /// The token is one run of ASCII letters and digits: no char inside
     /// it ends a word, so a stage that looks for word starts need not
     /// look inside it.
@@ -88,6 +91,7 @@ pub fn tokenize(text: &str, out: &mut Vec<Token>) {
     let mut i = 0;
     let mut line_start = true;
     let mut space_before = false;
+    let mut tab_before = false;
     while let Some(c) = class(i) {
         let start = i;
         let mut plain = false;
@@ -100,6 +104,7 @@ pub fn tokenize(text: &str, out: &mut Vec<Token>) {
             }
             SPACE => {
                 space_before = true;
+                tab_before |= b[i] == b'\t';
                 i += 1;
                 continue;
             }
@@ -142,10 +147,12 @@ pub fn tokenize(text: &str, out: &mut Vec<Token>) {
             kind,
             line_start,
             space_before,
+            tab_before,
             plain,
         });
         line_start = false;
         space_before = false;
+        tab_before = false;
     }
 }
 
@@ -200,6 +207,7 @@ mod tests {
         let mut i = 0;
         let mut line_start = true;
         let mut space_before = false;
+        let mut tab_before = false;
         while let Some((c, n)) = char_at(text, i) {
             if c == '\n' {
                 line_start = true;
@@ -209,6 +217,7 @@ mod tests {
             }
             if c.is_whitespace() {
                 space_before = true;
+                tab_before |= c == '\t';
                 i += n;
                 continue;
             }
@@ -223,11 +232,13 @@ mod tests {
                 kind,
                 line_start,
                 space_before,
+                tab_before,
                 plain: kind == Kind::Word
                     && text[i..end].bytes().all(|b| b.is_ascii_alphanumeric()),
             });
             line_start = false;
             space_before = false;
+            tab_before = false;
             i = end;
         }
         out

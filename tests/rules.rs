@@ -309,3 +309,40 @@ fn a_name_that_is_film_and_person_is_typed_per_mention() {
         .collect();
     assert_eq!(types, vec!["film", "person"]);
 }
+
+#[test]
+fn tables_whose_header_names_the_columns() {
+    check(
+        patterns_only(),
+        &[
+            (
+                "Title | Director | Year\nSheker Tuz | Ruslan Akun | 2019\nKara Suu | Aibek Daiyrbekov, Elnura Osmonalieva | 2021\n",
+                &["film:Sheker Tuz", "person:Ruslan Akun", "film:Kara Suu", "person:Aibek Daiyrbekov", "person:Elnura Osmonalieva"],
+                &["film:Title", "person:Director"],
+            ),
+            (
+                "Title\tDirector\r\nBoz Salkyn\tErnest Abdyjaparov\r\nJashtyk\tTemir Birnazarov",
+                &["film:Boz Salkyn", "person:Ernest Abdyjaparov", "film:Jashtyk", "person:Temir Birnazarov"],
+                &[],
+            ),
+            // A line without separators ends the table; a row with another
+            // number of cells is no row of it.
+            (
+                "Film | Director\nTashtar | Bakyt Mamytov\nThe list ends here.\nOrozbek | Nurlan Abdykadyrov\n",
+                &["film:Tashtar", "person:Bakyt Mamytov"],
+                &["film:Orozbek"],
+            ),
+            (
+                "Film | Director\nTashtar | Bakyt Mamytov | 2004\nOrozbek | Nurlan Abdykadyrov\n",
+                &[],
+                &["film:Tashtar", "film:Orozbek"],
+            ),
+            // Pipes and tabs do not mix.
+            (
+                "Film | Director\nTashtar\tBakyt Mamytov\n",
+                &[],
+                &["film:Tashtar"],
+            ),
+        ],
+    );
+}
