@@ -256,9 +256,8 @@ fn trim(buf: &mut Vec<u8>) {
     }
 }
 
-/// The JSON lines of one chunk, one reused buffer per document slot, and
-/// what the writer needs to know of each: bytes read, and the
-/// `(doc, reason)` of a failed document.
+/// One JSON line buffer per document of a chunk, kept from chunk to
+/// chunk.
 struct Slots {
     json: Vec<Vec<u8>>,
 }
@@ -271,7 +270,9 @@ impl Slots {
     }
 
     /// Runs `f` on each item and its emptied slot, in parallel, then
-    /// writes the slots' lines in item order.
+    /// writes the slots' lines in item order. `f` writes the item's line
+    /// and returns the bytes it read and, for a failed item, the
+    /// `(doc, reason)` to report on stderr.
     fn run<T: Sync>(
         &mut self,
         items: &[T],
@@ -280,6 +281,9 @@ impl Slots {
         err: &mut dyn Write,
         s: &mut Summary,
     ) -> io::Result<()> {
+        if self.json.len() < items.len() {
+            self.json.resize_with(items.len(), Vec::new);
+        }
         let done: Vec<(u64, Option<(String, String)>)> = items
             .par_iter()
             .zip(self.json.par_iter_mut())

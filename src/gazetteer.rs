@@ -379,7 +379,7 @@ impl Gazetteer {
 }
 
 /// The distinct surface forms, in order of first appearance, in one
-/// string; a form's index is its pattern id in the automaton.
+/// string; a form's index is its surface id ([`GazMatch::surface`]).
 #[derive(Default)]
 struct Forms {
     text: String,
