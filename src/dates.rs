@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use crate::prefilter::WordShapes;
-use crate::tokens::{tokenize, Kind, Token};
+use crate::tokens::{is_ascii_alnum, tokenize, Kind, Token};
 use foldhash::{HashMap, HashMapExt};
 use jiff::civil::Date;
 use jiff::Span;
@@ -308,17 +308,6 @@ const S_RELATIVE: u16 = 64;
 const S_WEEKDAY: u16 = 128;
 const S_SEASON: u16 = 256;
 const S_ALL: u16 = 0x1ff;
-
-/// ASCII letters and digits, by byte.
-const ALNUM: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut i = 0;
-    while i < 256 {
-        t[i] = (i as u8).is_ascii_alphanumeric();
-        i += 1;
-    }
-    t
-};
 
 /// `rest` begins with one of the two non-ASCII letters that case-fold to
 /// ASCII ones (`ſ` to `s`, the Kelvin sign `K` to `k`): under `(?i)` the
@@ -1247,12 +1236,12 @@ impl DateFinder {
             let mut i = tok.start;
             while let Some(k) = b
                 .get(i..tok.end)
-                .and_then(|r| r.iter().position(|&x| ALNUM[usize::from(x)]))
+                .and_then(|r| r.iter().position(|&x| is_ascii_alnum(x)))
             {
                 i += k;
                 let j = b[i..tok.end]
                     .iter()
-                    .position(|&x| !ALNUM[usize::from(x)])
+                    .position(|&x| !is_ascii_alnum(x))
                     .map_or(tok.end, |k| i + k);
                 self.run_start(b, i, j, &mut out);
                 i = j;

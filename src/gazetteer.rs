@@ -531,11 +531,12 @@ impl Prefixes {
         (x.wrapping_mul(0x9E37_79B1) >> 16) as usize
     }
 
-    /// Whether some form may begin `rest`: false means none does.
+    /// Whether some form may begin `rest`, whose first byte begins some
+    /// form (the caller asks [`Prefixes::first`] first, before it has a
+    /// slice): false means none does.
     #[inline]
     fn may_start(&self, rest: &[u8]) -> bool {
         match rest {
-            [a, ..] if !self.first.has(*a) => false,
             [a, b, c, ..] => {
                 let h = Self::hash(*a, *b, *c);
                 self.short.has(*a) || self.bits[h / 64] & (1 << (h % 64)) != 0

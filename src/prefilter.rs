@@ -42,7 +42,7 @@ impl WordShapes {
 
 /// The first bytes of a set of keys, compared exactly: a token whose
 /// first byte is not among them needs no lookup. A byte table rather than
-/// a bit set: the gazetteer asks it at every byte of the text.
+/// a bit set: the gazetteer asks it at every word start of the text.
 #[derive(Debug, Clone)]
 pub struct FirstBytes([bool; 256]);
 
