@@ -726,6 +726,15 @@ fn parse_line(
     if ty == Some(EntityType::Date) {
         return Err("dates are found by patterns, not listed".into());
     }
+    // Mentions sharing an id are one entity of one type in the record.
+    if let (Some(id), Some(t)) = (&id, ty) {
+        if id.split_once(':').map(|(p, _)| p) != Some(t.as_str()) {
+            return Err(format!(
+                "id {id:?} does not name a {t}: use {t}:slug",
+                t = t.as_str()
+            ));
+        }
+    }
     let id =
         id.unwrap_or_else(|| format!("{}:{}", ty.map_or("none", EntityType::as_str), slug(&name)));
     Ok(Some((
@@ -901,6 +910,33 @@ mod tests {
             ("A ; id", "expected key=value, found \"id\""),
         ] {
             assert_eq!(parse_line(line, None).unwrap_err(), msg, "line {line:?}");
+        }
+        // An id names its entry's type: one id is one entity of one type.
+        for (line, ty, msg) in [
+            (
+                "A ; id=film:a",
+                Some(EntityType::Person),
+                "id \"film:a\" does not name a person: use person:slug",
+            ),
+            (
+                "A ; id=a",
+                Some(EntityType::Film),
+                "id \"a\" does not name a film: use film:slug",
+            ),
+            (
+                "A ; id=award:a ; type=festival",
+                None,
+                "id \"award:a\" does not name a festival: use festival:slug",
+            ),
+        ] {
+            assert_eq!(parse_line(line, ty).unwrap_err(), msg, "line {line:?}");
+        }
+        for (line, ty) in [
+            ("A ; id=film:a", Some(EntityType::Film)),
+            ("A ; type=award ; id=award:a", None),
+            ("A ; type=none ; id=x", Some(EntityType::Film)),
+        ] {
+            assert!(parse_line(line, ty).is_ok(), "line {line:?}");
         }
         let err = GazetteerBuilder::new()
             .add_str("places.txt", "X")

@@ -288,8 +288,9 @@ fn corrupted() -> impl Strategy<Value = Vec<u8>> {
         })
 }
 
-/// A small gazetteer file: some shared names with aliases and options.
-fn gazetteer_file() -> impl Strategy<Value = String> {
+/// A small gazetteer file of `kind`'s names: some shared names with
+/// aliases and options.
+fn gazetteer_file(kind: &'static str) -> impl Strategy<Value = String> {
     let line = (
         prop::sample::select(NAMES),
         prop::collection::vec(prop::sample::select(NAMES), 0..3),
@@ -300,16 +301,17 @@ fn gazetteer_file() -> impl Strategy<Value = String> {
             " ; type=person",
             " ; type=none",
             " ; type=festival ; priority=-1",
-            " ; id=film:x",
+            " ; id=KIND:x",
+            " ; type=festival ; id=festival:x",
         ]),
     )
-        .prop_map(|(name, aliases, opts)| {
+        .prop_map(move |(name, aliases, opts)| {
             let mut l = name.to_string();
             for a in aliases {
                 l.push_str(" | ");
                 l.push_str(a);
             }
-            l.push_str(opts);
+            l.push_str(&opts.replace("KIND", kind));
             l
         });
     prop::collection::vec(line, 0..8).prop_map(|v| v.join("\n"))
@@ -371,8 +373,8 @@ proptest! {
 
     #[test]
     fn invariants_with_random_gazetteers(
-        films in gazetteer_file(),
-        persons in gazetteer_file(),
+        films in gazetteer_file("film"),
+        persons in gazetteer_file("person"),
         texts in prop::collection::vec(corrupted(), 1..6),
     ) {
         let p = pipeline_with(&films, &persons);
