@@ -12,7 +12,7 @@
 
 use crate::error::Error;
 use crate::pipeline::{Pipeline, Worker};
-use crate::record::{ErrorRecord, Record};
+use crate::record::{ErrorRecord, RecordRef};
 use globset::{Glob, GlobMatcher};
 use rayon::prelude::*;
 use serde::Deserialize;
@@ -189,7 +189,7 @@ fn read_input(input: &Input, buf: &mut Vec<u8>) -> Result<(), String> {
 
 /// Writes a record's JSON (UTF-8, as serde_json writes it, no newline)
 /// to `buf`, which is empty.
-fn write_json(rec: &Record, buf: &mut Vec<u8>) {
+fn write_json(rec: &RecordRef, buf: &mut Vec<u8>) {
     // Sized up front: growing from empty copies a long line many times.
     let guess = 256
         + 224 * rec.entities.len()
@@ -199,7 +199,7 @@ fn write_json(rec: &Record, buf: &mut Vec<u8>) {
     buf.reserve(guess);
     if let Err(e) = serde_json::to_writer(&mut *buf, rec) {
         buf.clear();
-        write_error_json(&rec.doc, &e.to_string(), buf);
+        write_error_json(rec.doc, &e.to_string(), buf);
     }
 }
 
@@ -326,7 +326,7 @@ pub fn run_files(
                 let doc = input.doc();
                 let r = match read_input(input, &mut l.raw) {
                     Ok(()) => {
-                        let rec = pipeline.extract(doc, &l.raw, date, &mut l.worker);
+                        let rec = pipeline.extract_ref(doc, &l.raw, date, &mut l.worker);
                         write_json(&rec, json);
                         (l.raw.len() as u64, None)
                     }
@@ -420,10 +420,15 @@ pub fn run_jsonl(
             *n,
         ) {
             Ok((id, text, date)) => {
-                let rec = with_local(|l| {
-                    pipeline.extract(&id, text.as_bytes(), date.or(default_date), &mut l.worker)
+                with_local(|l| {
+                    let rec = pipeline.extract_ref(
+                        &id,
+                        text.as_bytes(),
+                        date.or(default_date),
+                        &mut l.worker,
+                    );
+                    write_json(&rec, json);
                 });
-                write_json(&rec, json);
                 (text.len() as u64, None)
             }
             Err((doc, error)) => {

@@ -14,7 +14,7 @@ use crate::error::Result;
 use crate::gazetteer::{GazMatch, Gazetteer, GazetteerBuilder};
 use crate::offsets::CleanText;
 use crate::patterns::{FlagMemo, Patterns};
-use crate::record::{DateSource, Entity, Record, Resolved};
+use crate::record::{DateSource, EntityRef, Record, RecordRef, ResolvedRef, SourceName};
 use crate::resolve::{Mention, Resolver, Scratch, P_DATE};
 use crate::segment::Segmenter;
 use crate::span::{Candidate, CleanSpan, EntityType, Noise, RawSpan, Source};
@@ -43,6 +43,11 @@ pub struct Worker {
     mentions: Vec<Mention>,
     scratch: Scratch,
     memo: FlagMemo,
+    /// The sentences in raw coordinates, as the record lists them.
+    raw_sentences: Vec<RawSpan>,
+    groups: Vec<Group>,
+    /// The resolved entities' mention lists, one after another.
+    mention_list: Vec<usize>,
 }
 
 impl Worker {
@@ -112,6 +117,29 @@ impl Pipeline {
         given_date: Option<jiff::civil::Date>,
         w: &mut Worker,
     ) -> Record {
+        self.extract_ref(doc, raw, given_date, w).to_record()
+    }
+
+    /// As [`extract`](Self::extract), but the record borrows its strings
+    /// from `raw` and `w` instead of copying each into its own `String`:
+    /// what a caller that only writes the record out wants.
+    ///
+    /// ```
+    /// use kinex::pipeline::{Pipeline, Worker};
+    /// let p = Pipeline::embedded().unwrap();
+    /// let raw = "Director Akan Satayev’s drama “Road to Mother” opens on Jan. 14.";
+    /// let mut w = Worker::new();
+    /// let json = serde_json::to_string(&p.extract_ref("a.txt", raw.as_bytes(), None, &mut w)).unwrap();
+    /// let owned = p.extract("a.txt", raw.as_bytes(), None, &mut w);
+    /// assert_eq!(json, serde_json::to_string(&owned).unwrap());
+    /// ```
+    pub fn extract_ref<'a>(
+        &'a self,
+        doc: &'a str,
+        raw: &'a [u8],
+        given_date: Option<jiff::civil::Date>,
+        w: &'a mut Worker,
+    ) -> RecordRef<'a> {
         self.cleaner.clean_into(raw, &mut w.noise, &mut w.clean);
         let text = w.clean.as_str();
 
@@ -159,26 +187,36 @@ impl Pipeline {
         self.emit(doc, raw, anchor, date_source, w)
     }
 
-    fn emit(
-        &self,
-        doc: &str,
-        raw: &[u8],
+    fn emit<'a>(
+        &'a self,
+        doc: &'a str,
+        raw: &'a [u8],
         anchor: Option<jiff::civil::Date>,
         date_source: Option<DateSource>,
-        w: &mut Worker,
-    ) -> Record {
-        let sentences: Vec<RawSpan> = w
-            .sentences
-            .iter()
-            .filter_map(|r| w.clean.to_raw_extent(CleanSpan::new(r.start, r.end)))
-            .collect();
+        w: &'a mut Worker,
+    ) -> RecordRef<'a> {
+        let Worker {
+            noise,
+            clean,
+            sentences,
+            raw_sentences,
+            mentions,
+            groups,
+            mention_list,
+            ..
+        } = w;
+        raw_sentences.clear();
+        raw_sentences.extend(
+            sentences
+                .iter()
+                .filter_map(|r| clean.to_raw_extent(CleanSpan::new(r.start, r.end))),
+        );
+        let sentences: &'a [RawSpan] = raw_sentences;
         let mut chars = CharCounter::new(raw);
-        let mut entities = Vec::with_capacity(w.mentions.len());
-        // The mentions are this document's scratch: their ids and values
-        // move into the record.
-        for m in &mut w.mentions {
+        let mut entities = Vec::with_capacity(mentions.len());
+        for m in mentions.iter() {
             // A span that would cross removed noise is dropped, never bent.
-            let Some(span) = w.clean.to_raw(m.span) else {
+            let Some(span) = clean.to_raw(m.span) else {
                 continue;
             };
             let Some(bytes) = raw.get(span.range()) else {
@@ -189,74 +227,130 @@ impl Pipeline {
             };
             let sentence = sentences.partition_point(|s| s.end <= span.start);
             let (char_start, char_end) = (chars.at(span.start), chars.at(span.end));
-            entities.push(Entity {
+            entities.push(EntityRef {
                 ty: m.ty,
-                text: text.to_string(),
+                text,
                 start: span.start,
                 end: span.end,
                 char_start,
                 char_end,
                 sentence: sentence.min(sentences.len().saturating_sub(1)),
                 source: self.source_name(&m.source),
-                value: m.value.take(),
-                id: std::mem::take(&mut m.id),
+                value: m.value.as_deref(),
+                id: &m.id,
             });
         }
-        Record {
-            doc: doc.to_string(),
+        let resolved = group(&entities, groups, mention_list);
+        RecordRef {
+            doc,
             bytes: raw.len(),
-            date: anchor.map(|d| d.to_string()),
+            date: anchor,
             date_source,
-            noise: w.noise.clone(),
+            noise,
             sentences,
-            resolved: group(&entities),
             entities,
+            resolved,
         }
     }
 
-    fn source_name(&self, s: &Source) -> String {
-        // `concat`, not `format!`: this runs once per entity.
-        match s {
-            Source::Gazetteer(f) => [
-                "gazetteer:",
-                self.gazetteer
+    fn source_name(&self, s: &Source) -> SourceName<'_> {
+        match *s {
+            Source::Gazetteer(f) => SourceName {
+                kind: "gazetteer",
+                name: self
+                    .gazetteer
                     .files()
-                    .get(*f as usize)
+                    .get(f as usize)
                     .map_or("?", String::as_str),
-            ]
-            .concat(),
-            Source::Pattern(r) => ["pattern:", r].concat(),
-            Source::Resolved(r) => ["resolved:", r].concat(),
+            },
+            Source::Pattern(name) => SourceName {
+                kind: "pattern",
+                name,
+            },
+            Source::Resolved(name) => SourceName {
+                kind: "resolved",
+                name,
+            },
         }
     }
 }
 
+/// A distinct entity while grouping: its first mention, the mention that
+/// names it, that name's length in chars, and its number of mentions.
+#[derive(Debug, Clone, Copy)]
+struct Group {
+    first: usize,
+    name: usize,
+    name_chars: usize,
+    count: usize,
+}
+
 /// Distinct entities by id, in order of first mention; the name is the
-/// longest mention text.
-fn group(entities: &[Entity]) -> Vec<Resolved> {
-    let mut index: HashMap<&str, usize> = HashMap::new();
-    let mut out: Vec<Resolved> = Vec::new();
+/// longest mention text (the first of the longest). Their mention lists
+/// are consecutive runs of `list`, so a document makes one list, not one
+/// per entity.
+fn group<'a>(
+    entities: &[EntityRef<'a>],
+    groups: &mut Vec<Group>,
+    list: &'a mut Vec<usize>,
+) -> Vec<ResolvedRef<'a>> {
+    let mut index: HashMap<&str, usize> = HashMap::with_capacity(entities.len());
+    groups.clear();
+    // Each mention's group, parked in `list` until the lists are laid out.
+    list.clear();
     for (k, e) in entities.iter().enumerate() {
-        match index.get(e.id.as_str()) {
-            Some(&i) => {
-                let r = &mut out[i];
-                r.mentions.push(k);
-                if e.text.chars().count() > r.name.chars().count() {
-                    r.name = e.text.clone();
-                }
-            }
-            None => {
-                index.insert(&e.id, out.len());
-                out.push(Resolved {
-                    id: e.id.clone(),
-                    ty: e.ty,
-                    name: e.text.clone(),
-                    mentions: vec![k],
-                });
+        let g = *index.entry(e.id).or_insert_with(|| {
+            groups.push(Group {
+                first: k,
+                name: k,
+                name_chars: e.text.chars().count(),
+                count: 0,
+            });
+            groups.len() - 1
+        });
+        let gr = &mut groups[g];
+        gr.count += 1;
+        if gr.first != k {
+            let chars = e.text.chars().count();
+            if chars > gr.name_chars {
+                gr.name = k;
+                gr.name_chars = chars;
             }
         }
+        list.push(g);
     }
-    out
+    // Where each group's run begins, then each mention placed in its run
+    // (in order, so each run is ascending).
+    let mut at: Vec<usize> = groups
+        .iter()
+        .scan(0, |end, g| {
+            let start = *end;
+            *end += g.count;
+            Some(start)
+        })
+        .collect();
+    let n = entities.len();
+    list.resize(2 * n, 0);
+    for k in 0..n {
+        let g = list[k];
+        list[n + at[g]] = k;
+        at[g] += 1;
+    }
+    let list: &'a [usize] = &list[n..];
+    let mut start = 0;
+    groups
+        .iter()
+        .map(|g| {
+            let r = ResolvedRef {
+                id: entities[g.first].id,
+                ty: entities[g.first].ty,
+                name: entities[g.name].text,
+                mentions: &list[start..start + g.count],
+            };
+            start += g.count;
+            r
+        })
+        .collect()
 }
 
 /// Counts Unicode scalar values up to increasing byte offsets in one pass

@@ -23,9 +23,15 @@
 //! as `String::from_utf8_lossy` would (one U+FFFD per invalid sequence).
 //! A document that cannot be read is an error record instead:
 //! `{"doc": "bad.txt", "error": "looks like a binary file …"}`.
+//!
+//! [`Record`] owns its strings; [`RecordRef`] is the same record borrowed
+//! from the raw text and the pipeline's scratch space, which the batch
+//! runner serializes so that no name is copied into a string of its own.
+//! Both serialize to the same JSON.
 
 use crate::span::{EntityType, Noise, RawSpan};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Serialize, Serializer};
+use std::fmt;
 
 /// The JSON Schema (draft 2020-12) every record validates against.
 pub const SCHEMA: &str = include_str!("../schema/record.schema.json");
@@ -90,4 +96,206 @@ pub struct Record {
 pub struct ErrorRecord {
     pub doc: String,
     pub error: String,
+}
+
+/// A [`Record`] borrowed from the document's raw bytes and the pipeline's
+/// scratch space ([`crate::pipeline::Pipeline::extract_ref`]). It
+/// serializes to the same JSON as its [`to_record`](Self::to_record).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RecordRef<'a> {
+    pub doc: &'a str,
+    pub bytes: usize,
+    #[serde(serialize_with = "date_str")]
+    pub date: Option<jiff::civil::Date>,
+    pub date_source: Option<DateSource>,
+    pub noise: &'a [Noise],
+    pub sentences: &'a [RawSpan],
+    pub entities: Vec<EntityRef<'a>>,
+    pub resolved: Vec<ResolvedRef<'a>>,
+}
+
+/// An [`Entity`] whose strings are borrowed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct EntityRef<'a> {
+    #[serde(rename = "type")]
+    pub ty: EntityType,
+    pub text: &'a str,
+    pub start: usize,
+    pub end: usize,
+    pub char_start: usize,
+    pub char_end: usize,
+    pub sentence: usize,
+    pub source: SourceName<'a>,
+    pub value: Option<&'a str>,
+    pub id: &'a str,
+}
+
+/// A [`Resolved`] whose strings and mention list are borrowed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ResolvedRef<'a> {
+    pub id: &'a str,
+    #[serde(rename = "type")]
+    pub ty: EntityType,
+    pub name: &'a str,
+    pub mentions: &'a [usize],
+}
+
+/// An entity's `source`, `<kind>:<name>`, written without being joined
+/// into a string first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SourceName<'a> {
+    /// `gazetteer`, `pattern` or `resolved`.
+    pub kind: &'static str,
+    /// The gazetteer file or the rule.
+    pub name: &'a str,
+}
+
+impl fmt::Display for SourceName<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.kind, self.name)
+    }
+}
+
+impl Serialize for SourceName<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// `YYYY-MM-DD`, as `Date`'s `Display` writes it, or null.
+fn date_str<S: Serializer>(d: &Option<jiff::civil::Date>, s: S) -> Result<S::Ok, S::Error> {
+    match d {
+        Some(d) => s.collect_str(d),
+        None => s.serialize_none(),
+    }
+}
+
+impl RecordRef<'_> {
+    /// The owned record.
+    pub fn to_record(&self) -> Record {
+        Record {
+            doc: self.doc.to_owned(),
+            bytes: self.bytes,
+            date: self.date.map(|d| d.to_string()),
+            date_source: self.date_source,
+            noise: self.noise.to_vec(),
+            sentences: self.sentences.to_vec(),
+            entities: self.entities.iter().map(EntityRef::to_entity).collect(),
+            resolved: self
+                .resolved
+                .iter()
+                .map(|r| Resolved {
+                    id: r.id.to_owned(),
+                    ty: r.ty,
+                    name: r.name.to_owned(),
+                    mentions: r.mentions.to_vec(),
+                })
+                .collect(),
+        }
+    }
+}
+
+impl EntityRef<'_> {
+    /// The owned entity.
+    pub fn to_entity(&self) -> Entity {
+        Entity {
+            ty: self.ty,
+            text: self.text.to_owned(),
+            start: self.start,
+            end: self.end,
+            char_start: self.char_start,
+            char_end: self.char_end,
+            sentence: self.sentence,
+            source: self.source.to_string(),
+            value: self.value.map(str::to_owned),
+            id: self.id.to_owned(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::span::NoiseKind;
+
+    /// Every field of a borrowed record, each kind of value (a date and
+    /// none, a value and none, a name that needs escaping), serializes as
+    /// its owned copy does.
+    #[test]
+    fn borrowed_records_serialize_as_their_owned_copies() {
+        let noise = [Noise {
+            start: 0,
+            end: 4,
+            kind: NoiseKind::Credit,
+        }];
+        let sentences = [RawSpan::new(4, 40)];
+        let mentions = [0, 1];
+        let entities = vec![
+            EntityRef {
+                ty: EntityType::Film,
+                text: "“Gulmira” \\ \"x\"\n",
+                start: 5,
+                end: 20,
+                char_start: 5,
+                char_end: 18,
+                sentence: 0,
+                source: SourceName {
+                    kind: "gazetteer",
+                    name: "films \"kg\".txt",
+                },
+                value: None,
+                id: "film:gulmira",
+            },
+            EntityRef {
+                ty: EntityType::Date,
+                text: "Jan. 14",
+                start: 30,
+                end: 37,
+                char_start: 28,
+                char_end: 35,
+                sentence: 0,
+                source: SourceName {
+                    kind: "pattern",
+                    name: "date",
+                },
+                value: Some("2026-01-14"),
+                id: "date:2026-01-14",
+            },
+        ];
+        let resolved = vec![ResolvedRef {
+            id: "film:gulmira",
+            ty: EntityType::Film,
+            name: "Gulmira",
+            mentions: &mentions,
+        }];
+        for date in [Some(jiff::civil::date(2026, 2, 7)), None] {
+            let r = RecordRef {
+                doc: "dir/a \"b\".txt",
+                bytes: 3526,
+                date,
+                date_source: date.map(|_| DateSource::Dateline),
+                noise: &noise,
+                sentences: &sentences,
+                entities: entities.clone(),
+                resolved: resolved.clone(),
+            };
+            let borrowed = serde_json::to_string(&r).unwrap();
+            let owned = serde_json::to_string(&r.to_record()).unwrap();
+            assert_eq!(borrowed, owned);
+        }
+        let r = RecordRef {
+            doc: "a",
+            bytes: 0,
+            date: Some(jiff::civil::date(2026, 2, 7)),
+            date_source: Some(DateSource::Given),
+            noise: &[],
+            sentences: &[],
+            entities: entities.clone(),
+            resolved: vec![],
+        };
+        let rec = r.to_record();
+        assert_eq!(rec.date.as_deref(), Some("2026-02-07"));
+        assert_eq!(rec.entities[0].source, "gazetteer:films \"kg\".txt");
+        assert_eq!(rec.entities[1].value.as_deref(), Some("2026-01-14"));
+    }
 }

@@ -107,11 +107,29 @@ fn check(raw: &[u8], rec: &Record) -> Result<(), TestCaseError> {
             w[1]
         );
     }
+    // Each entity is a mention of exactly one resolved entity, which
+    // shares its id and type; the lists ascend, the resolved entities come
+    // in order of their first mention, and each is named by its first
+    // longest mention.
+    let mut seen = vec![0usize; rec.entities.len()];
+    let mut firsts = Vec::new();
     for r in &rec.resolved {
+        prop_assert!(!r.mentions.is_empty(), "{:?} has no mention", r.id);
+        prop_assert!(r.mentions.windows(2).all(|w| w[0] < w[1]), "{:?}", r);
         for &m in &r.mentions {
             prop_assert!(m < rec.entities.len());
+            seen[m] += 1;
+            prop_assert_eq!(&rec.entities[m].id, &r.id);
+            prop_assert_eq!(rec.entities[m].ty, r.ty);
         }
+        let chars = |m: usize| rec.entities[m].text.chars().count();
+        let longest = r.mentions.iter().map(|&m| chars(m)).max();
+        let name = r.mentions.iter().find(|&&m| Some(chars(m)) == longest);
+        prop_assert_eq!(Some(&r.name), name.map(|&m| &rec.entities[m].text));
+        firsts.push(r.mentions[0]);
     }
+    prop_assert!(seen.iter().all(|&n| n == 1), "mention counts {:?}", seen);
+    prop_assert!(firsts.windows(2).all(|w| w[0] < w[1]), "{:?}", firsts);
     // The record always serializes.
     prop_assert!(serde_json::to_string(rec).is_ok());
     Ok(())
