@@ -197,7 +197,7 @@ fn write_json(rec: &RecordRef, buf: &mut Vec<u8>) {
         + 32 * rec.sentences.len()
         + 56 * rec.noise.len();
     buf.reserve(guess);
-    if let Err(e) = serde_json::to_writer(&mut *buf, rec) {
+    if let Err(e) = rec.write_json(buf) {
         buf.clear();
         write_error_json(rec.doc, &e.to_string(), buf);
     }

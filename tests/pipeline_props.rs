@@ -375,6 +375,25 @@ proptest! {
         check(text.as_bytes(), &rec)?;
     }
 
+    /// What the batch runner writes (the borrowed record's own writer) is
+    /// the owned record's JSON, byte for byte.
+    #[test]
+    fn written_json_is_the_records_json(a in article(), b in corrupted()) {
+        let p = embedded();
+        let mut w = Worker::new();
+        for (doc, raw) in [("a \"1\".txt", a.as_bytes()), ("b\\c", &b[..])] {
+            for date in [None, Some(jiff::civil::date(2026, 2, 7))] {
+                let mut json = Vec::new();
+                p.extract_ref(doc, raw, date, &mut w).write_json(&mut json).unwrap();
+                let owned = p.extract(doc, raw, date, &mut w);
+                prop_assert_eq!(
+                    String::from_utf8(json).unwrap(),
+                    serde_json::to_string(&owned).unwrap()
+                );
+            }
+        }
+    }
+
     #[test]
     fn a_reused_worker_gives_the_same_record(a in article(), b in corrupted()) {
         let p = embedded();
