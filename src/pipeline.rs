@@ -1,6 +1,8 @@
 //! The whole pipeline for one document: clean → segment → match → emit.
 //!
-//! Takes raw bytes and an optional document date; gives a [`Record`]. A
+//! Takes raw bytes and an optional document date; gives a [`Record`], or
+//! a [`RecordRef`] that borrows its strings from the input and the worker
+//! (what the batch runner writes out). A
 //! [`Pipeline`] is built once per run (automata, regexes, gazetteers,
 //! lexicons) and shared by reference across threads; each thread owns a
 //! [`Worker`] whose buffers are reused from one document to the next.
