@@ -212,14 +212,10 @@ impl RecordRef<'_> {
     /// assert_eq!(json, serde_json::to_vec(&rec).unwrap());
     /// ```
     pub fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
-        let mut n = itoa::Buffer::new();
-        let mut num = |out: &mut Vec<u8>, key: &[u8], v: usize| {
-            out.extend_from_slice(key);
-            out.extend_from_slice(n.format(v).as_bytes());
-        };
+        let n = &mut itoa::Buffer::new();
         out.extend_from_slice(b"{\"doc\":");
         serde_json::to_writer(&mut *out, self.doc)?;
-        num(out, b",\"bytes\":", self.bytes);
+        num(out, n, b",\"bytes\":", self.bytes);
         out.extend_from_slice(b",\"date\":");
         match self.date {
             // Digits and dashes: nothing to escape.
@@ -238,49 +234,28 @@ impl RecordRef<'_> {
         });
         out.extend_from_slice(b",\"noise\":[");
         for (i, z) in self.noise.iter().enumerate() {
-            num(
-                out,
-                if i == 0 {
-                    b"{\"start\":"
-                } else {
-                    b",{\"start\":"
-                },
-                z.start,
-            );
-            num(out, b",\"end\":", z.end);
+            span(out, n, i, z.start, z.end);
             out.extend_from_slice(b",\"kind\":\"");
             out.extend_from_slice(z.kind.as_str().as_bytes());
             out.extend_from_slice(b"\"}");
         }
         out.extend_from_slice(b"],\"sentences\":[");
         for (i, z) in self.sentences.iter().enumerate() {
-            num(
-                out,
-                if i == 0 {
-                    b"{\"start\":"
-                } else {
-                    b",{\"start\":"
-                },
-                z.start,
-            );
-            num(out, b",\"end\":", z.end);
+            span(out, n, i, z.start, z.end);
             out.push(b'}');
         }
         out.extend_from_slice(b"],\"entities\":[");
         for (i, e) in self.entities.iter().enumerate() {
-            out.extend_from_slice(if i == 0 {
-                b"{\"type\":\""
-            } else {
-                b",{\"type\":\""
-            });
+            out.extend_from_slice(comma(i));
+            out.extend_from_slice(b"{\"type\":\"");
             out.extend_from_slice(e.ty.as_str().as_bytes());
             out.extend_from_slice(b"\",\"text\":");
             serde_json::to_writer(&mut *out, e.text)?;
-            num(out, b",\"start\":", e.start);
-            num(out, b",\"end\":", e.end);
-            num(out, b",\"char_start\":", e.char_start);
-            num(out, b",\"char_end\":", e.char_end);
-            num(out, b",\"sentence\":", e.sentence);
+            num(out, n, b",\"start\":", e.start);
+            num(out, n, b",\"end\":", e.end);
+            num(out, n, b",\"char_start\":", e.char_start);
+            num(out, n, b",\"char_end\":", e.char_end);
+            num(out, n, b",\"sentence\":", e.sentence);
             out.extend_from_slice(b",\"source\":");
             serde_json::to_writer(&mut *out, &e.source)?;
             out.extend_from_slice(b",\"value\":");
@@ -291,7 +266,8 @@ impl RecordRef<'_> {
         }
         out.extend_from_slice(b"],\"resolved\":[");
         for (i, r) in self.resolved.iter().enumerate() {
-            out.extend_from_slice(if i == 0 { b"{\"id\":" } else { b",{\"id\":" });
+            out.extend_from_slice(comma(i));
+            out.extend_from_slice(b"{\"id\":");
             serde_json::to_writer(&mut *out, r.id)?;
             out.extend_from_slice(b",\"type\":\"");
             out.extend_from_slice(r.ty.as_str().as_bytes());
@@ -299,13 +275,35 @@ impl RecordRef<'_> {
             serde_json::to_writer(&mut *out, r.name)?;
             out.extend_from_slice(b",\"mentions\":[");
             for (j, &m) in r.mentions.iter().enumerate() {
-                num(out, if j == 0 { b"" } else { b"," }, m);
+                num(out, n, comma(j), m);
             }
             out.extend_from_slice(b"]}");
         }
         out.extend_from_slice(b"]}");
         Ok(())
     }
+}
+
+/// The separator before the `i`th item of a JSON list.
+fn comma(i: usize) -> &'static [u8] {
+    if i == 0 {
+        b""
+    } else {
+        b","
+    }
+}
+
+/// `key` (with its separator and quotes), then the number `v`.
+fn num(out: &mut Vec<u8>, n: &mut itoa::Buffer, key: &[u8], v: usize) {
+    out.extend_from_slice(key);
+    out.extend_from_slice(n.format(v).as_bytes());
+}
+
+/// The `i`th span object of a list, left open: `{"start":S,"end":E`.
+fn span(out: &mut Vec<u8>, n: &mut itoa::Buffer, i: usize, start: usize, end: usize) {
+    out.extend_from_slice(comma(i));
+    num(out, n, b"{\"start\":", start);
+    num(out, n, b",\"end\":", end);
 }
 
 impl EntityRef<'_> {
