@@ -156,14 +156,14 @@ pub fn tokenize(text: &str, out: &mut Vec<Token>) {
     }
 }
 
-/// The end of the run of ASCII letters and digits at `from`: the bulk of
-/// every word.
 /// An ASCII letter or digit, by the tokenizer's byte-class table.
 #[inline(always)]
 pub(crate) fn is_ascii_alnum(b: u8) -> bool {
     CLASS[usize::from(b)] == ALNUM
 }
 
+/// The end of the run of ASCII letters and digits at `from`: the bulk of
+/// every word.
 #[inline(always)]
 fn ascii_run_end(b: &[u8], mut from: usize) -> usize {
     while b.get(from).is_some_and(|&x| is_ascii_alnum(x)) {
