@@ -39,6 +39,8 @@ pub struct Cleaner {
     credit_inline: Regex,
     caption: Regex,
     null_artifact: Regex,
+    /// The literal every `null_artifact` match holds, searched first.
+    null_word: memchr::memmem::Finder<'static>,
     image_file: Regex,
     share_word: Regex,
     reference_item: Regex,
@@ -148,6 +150,7 @@ impl Cleaner {
             null_artifact: re(
                 r"(?m)(?:^|[\s\u{a0}])(null)(?:[A-Z“\x22«‘]|\s*$)|^[\s\u{a0}]*(null)\s+[A-Z“\x22«‘]",
             ),
+            null_word: memchr::memmem::Finder::new(b"null").into_owned(),
             // Unbounded classes here and below: a counted repetition of a
             // Unicode class compiles to one copy per count, which made the
             // lazy DFA give up and the search fall back to slower engines.
@@ -180,7 +183,10 @@ impl Cleaner {
         // working text is a raw offset; they are reported as noise below.
         let owned;
         let text: &str = match std::str::from_utf8(raw) {
-            Ok(t) => t,
+            Ok(t) => {
+                out.set_raw_utf8(true);
+                t
+            }
             Err(_) => {
                 owned = replace_invalid(raw, noise);
                 &owned
@@ -259,7 +265,11 @@ impl Cleaner {
                 let b = l.text(text).as_bytes();
                 [
                     memchr::memchr_iter(b'|', b).count(),
-                    memchr::memmem::find_iter(b, "·".as_bytes()).count(),
+                    // `·` is C2 B7; `memmem::find_iter` would build its
+                    // searcher anew on every line.
+                    memchr::memchr_iter(0xB7, b)
+                        .filter(|&k| k > 0 && b[k - 1] == 0xC2)
+                        .count(),
                 ]
             })
             .collect();
@@ -363,7 +373,7 @@ impl Cleaner {
                 i += 1;
                 continue;
             }
-            let has_null = memchr::memmem::find(body.as_bytes(), b"null").is_some();
+            let has_null = self.null_word.find(body.as_bytes()).is_some();
             if let Some(m) = has_null
                 .then(|| self.null_artifact.captures(line.text(text)))
                 .flatten()

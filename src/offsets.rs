@@ -26,6 +26,8 @@ struct Segment {
 pub struct CleanText {
     text: String,
     segments: Vec<Segment>,
+    /// The raw bytes were valid UTF-8 (the cleaner checked them once).
+    raw_utf8: bool,
 }
 
 impl CleanText {
@@ -33,6 +35,7 @@ impl CleanText {
         Self {
             text: String::with_capacity(bytes),
             segments: Vec::new(),
+            raw_utf8: false,
         }
     }
 
@@ -40,6 +43,17 @@ impl CleanText {
     pub fn clear(&mut self) {
         self.text.clear();
         self.segments.clear();
+        self.raw_utf8 = false;
+    }
+
+    /// Whether the raw bytes this text was cleaned from are valid UTF-8,
+    /// so that a later stage need not validate them again.
+    pub fn raw_is_utf8(&self) -> bool {
+        self.raw_utf8
+    }
+
+    pub(crate) fn set_raw_utf8(&mut self, valid: bool) {
+        self.raw_utf8 = valid;
     }
 
     /// Appends `piece`, which is `raw[raw_start..raw_start + piece.len()]`.

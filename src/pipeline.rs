@@ -214,17 +214,23 @@ impl Pipeline {
                 .filter_map(|r| clean.to_raw_extent(CleanSpan::new(r.start, r.end))),
         );
         let sentences: &'a [RawSpan] = raw_sentences;
-        let mut chars = CharCounter::new(raw);
+        let utf8 = clean.raw_is_utf8();
+        let mut chars = CharCounter::new(raw, utf8);
         let mut entities = Vec::with_capacity(mentions.len());
         for m in mentions.iter() {
             // A span that would cross removed noise is dropped, never bent.
             let Some(span) = clean.to_raw(m.span) else {
                 continue;
             };
-            let Some(bytes) = raw.get(span.range()) else {
-                continue;
+            // Copied clean text is the raw bytes themselves, so valid raw
+            // need not be validated again, span by span.
+            let text = if utf8 {
+                clean.as_str().get(m.span.range())
+            } else {
+                raw.get(span.range())
+                    .and_then(|b| std::str::from_utf8(b).ok())
             };
-            let Ok(text) = std::str::from_utf8(bytes) else {
+            let Some(text) = text else {
                 continue;
             };
             let sentence = sentences.partition_point(|s| s.end <= span.start);
@@ -359,17 +365,17 @@ fn group<'a>(
 /// (lossy decoding: one char per invalid sequence).
 struct CharCounter<'a> {
     raw: &'a [u8],
-    /// The raw bytes as text when they are valid UTF-8.
-    text: Option<&'a str>,
+    /// The raw bytes are valid UTF-8 (the cleaner has checked).
+    utf8: bool,
     pos: usize,
     chars: usize,
 }
 
 impl<'a> CharCounter<'a> {
-    fn new(raw: &'a [u8]) -> Self {
+    fn new(raw: &'a [u8], utf8: bool) -> Self {
         Self {
             raw,
-            text: std::str::from_utf8(raw).ok(),
+            utf8,
             pos: 0,
             chars: 0,
         }
@@ -379,12 +385,10 @@ impl<'a> CharCounter<'a> {
         let Some(bytes) = self.raw.get(from..to) else {
             return 0;
         };
-        if let Some(text) = self.text {
-            // `chars().count()` counts a word of bytes at a time.
-            text.get(from..to).map_or_else(
-                || bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count(),
-                |s| s.chars().count(),
-            )
+        if self.utf8 {
+            // In valid UTF-8 every char has exactly one byte that is not a
+            // continuation byte (`10xxxxxx`); the loop vectorizes.
+            bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
         } else {
             bytes
                 .utf8_chunks()
