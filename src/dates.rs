@@ -16,7 +16,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use crate::prefilter::WordShapes;
+use crate::prefilter::{ShortWords, WordShapes};
 use crate::tokens::{is_ascii_alnum, tokenize, Kind, Token};
 use foldhash::{HashMap, HashMapExt};
 use jiff::civil::Date;
@@ -343,8 +343,9 @@ fn digit_starts(run: &[u8], next: Option<u8>) -> u16 {
     bits
 }
 
-/// The first word of every alternative each pattern can open with.
-fn start_words() -> StartWords {
+/// The first word of every alternative each pattern can open with, and
+/// the patterns (`S_*`) each opens.
+fn start_word_bits() -> HashMap<&'static [u8], u16> {
     const WD_ABBR: &str = "mon|tues|tue|wed|thurs|thur|thu|fri|sat|sun";
     const MON_ABBR: &str = "jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec";
     const MODS: &str = "early|mid|late";
@@ -378,15 +379,23 @@ fn start_words() -> StartWords {
     add(UNITS_WORDS, S_RELATIVE);
     add("an|a|hundred", S_RELATIVE);
     add("spring|summer|fall|autumn|winter", S_SEASON);
+    m
+}
+
+fn start_words() -> StartWords {
+    let m = start_word_bits();
     let mut shapes = WordShapes::default();
     m.keys().for_each(|w| shapes.insert(w));
-    StartWords { map: m, shapes }
+    StartWords {
+        map: ShortWords::new(m),
+        shapes,
+    }
 }
 
 /// The start words, with a filter by first letter, last letter and
-/// length that turns most other words away before any hashing.
+/// length that turns most other words away before the lookup.
 struct StartWords {
-    map: HashMap<&'static [u8], u16>,
+    map: ShortWords<u16>,
     /// The shapes of the start words.
     shapes: WordShapes,
 }
@@ -394,14 +403,10 @@ struct StartWords {
 impl StartWords {
     /// The `S_*` bits of the ASCII word `w`, case-insensitively.
     fn get(&self, w: &[u8]) -> u16 {
-        if w.len() > 16 || !self.shapes.may_hold(w) {
+        if !self.shapes.may_hold(w) {
             return 0;
         }
-        let mut buf = [0u8; 16];
-        let lower = &mut buf[..w.len()];
-        lower.copy_from_slice(w);
-        lower.make_ascii_lowercase();
-        self.map.get(&*lower).copied().unwrap_or(0)
+        self.map.get(w).unwrap_or(0)
     }
 }
 
@@ -2160,12 +2165,15 @@ mod tests {
         assert_eq!(one("on 29.02.2024", None).1, "2024-02-29");
     }
 
-    /// Every start word, in any ASCII case, passes the shape filter.
+    /// Every start word, in any ASCII case, passes the shape filter and
+    /// is found with its bits.
     #[test]
     fn start_word_filter_turns_no_word_away() {
         let f = DateFinder::new();
-        assert!(f.start_words.map.len() > 50);
-        for (&w, &bits) in &f.start_words.map {
+        let all = start_word_bits();
+        assert!(all.len() > 50);
+        // A key the short-word map could not hold would read as 0 here.
+        for (&w, &bits) in &all {
             let title: Vec<u8> = w
                 .iter()
                 .enumerate()

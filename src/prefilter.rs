@@ -13,6 +13,9 @@
 //! assert!(s.may_hold(b"JUNE") && s.may_hold(b"June"));
 //! assert!(!s.may_hold(b"jun") && !s.may_hold(b"the"));
 //! ```
+//!
+//! [`ShortWords`] is the lookup itself for maps of short words: the word is
+//! packed into two integers instead of hashed as a slice.
 
 /// Keys by first byte, last byte and length. Bytes are folded to their
 /// low five bits, so an ASCII letter passes in either case; lengths of 64
@@ -58,5 +61,184 @@ impl FirstBytes {
     /// Some key begins with the byte `b`.
     pub fn has(&self, b: u8) -> bool {
         self.0[usize::from(b)]
+    }
+}
+
+/// A case-insensitive map from ASCII words of up to 16 bytes to small
+/// values, built once. A word is packed into two integers, lowercased
+/// eight bytes at a time, and found by one multiply and a probe or two in
+/// a table kept at most a quarter full: no slice hashing, no copy
+/// lowercased byte by byte, which a general hash map of `&[u8]` costs on
+/// every token.
+///
+/// ```
+/// use kinex::prefilter::ShortWords;
+///
+/// let m = ShortWords::new([(&b"june"[..], 6u16), (b"may", 5)]);
+/// assert_eq!(m.get(b"JUNE"), Some(6));
+/// assert_eq!(m.get(b"May"), Some(5));
+/// assert_eq!(m.get(b"jun"), None);
+/// ```
+#[derive(Debug, Clone)]
+pub struct ShortWords<V> {
+    slots: Box<[ShortSlot<V>]>,
+    /// `slots.len() - 1`: the table's size is a power of two.
+    mask: usize,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct ShortSlot<V> {
+    lo: u64,
+    hi: u64,
+    /// 0 for an empty slot: no key is empty.
+    len: usize,
+    value: V,
+}
+
+/// The longest key a [`ShortWords`] holds.
+pub const SHORT_WORD_MAX: usize = 16;
+
+impl<V: Copy + Default> ShortWords<V> {
+    /// A map of `pairs`, keys compared case-insensitively (ASCII). A later
+    /// pair replaces an earlier one with the same key; an empty key or one
+    /// longer than [`SHORT_WORD_MAX`] bytes is left out, as no lookup could
+    /// find it.
+    pub fn new<'k>(pairs: impl IntoIterator<Item = (&'k [u8], V)>) -> Self {
+        let packed: Vec<(u64, u64, usize, V)> = pairs
+            .into_iter()
+            .filter_map(|(k, v)| pack(k).map(|(lo, hi)| (lo, hi, k.len(), v)))
+            .collect();
+        let size = (packed.len() * 4).next_power_of_two().max(16);
+        let mut map = ShortWords {
+            slots: vec![ShortSlot::default(); size].into_boxed_slice(),
+            mask: size - 1,
+        };
+        for (lo, hi, len, value) in packed {
+            let mut i = slot_of(lo, hi, len) & map.mask;
+            loop {
+                let s = &mut map.slots[i];
+                if s.len == 0 || (s.len == len && s.lo == lo && s.hi == hi) {
+                    *s = ShortSlot { lo, hi, len, value };
+                    break;
+                }
+                i = (i + 1) & map.mask;
+            }
+        }
+        map
+    }
+
+    /// The value of `w`, in any ASCII case.
+    #[inline]
+    pub fn get(&self, w: &[u8]) -> Option<V> {
+        let (lo, hi) = pack(w)?;
+        let len = w.len();
+        let mut i = slot_of(lo, hi, len) & self.mask;
+        // The table is at most a quarter full: an empty slot ends the probe.
+        loop {
+            let s = self.slots.get(i)?;
+            if s.len == len && s.lo == lo && s.hi == hi {
+                return Some(s.value);
+            }
+            if s.len == 0 {
+                return None;
+            }
+            i = (i + 1) & self.mask;
+        }
+    }
+}
+
+#[inline]
+fn slot_of(lo: u64, hi: u64, len: usize) -> usize {
+    let h = (lo ^ hi.rotate_left(23) ^ len as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    (h >> 40) as usize
+}
+
+/// `w` lowercased and packed into two little-endian integers (zero
+/// padded); `None` if it is empty or longer than [`SHORT_WORD_MAX`].
+#[inline]
+fn pack(w: &[u8]) -> Option<(u64, u64)> {
+    if w.is_empty() || w.len() > SHORT_WORD_MAX {
+        return None;
+    }
+    let mut buf = [0u8; SHORT_WORD_MAX];
+    buf[..w.len()].copy_from_slice(w);
+    let (a, b) = buf.split_at(8);
+    let lo = u64::from_le_bytes(a.try_into().ok()?);
+    let hi = u64::from_le_bytes(b.try_into().ok()?);
+    Some((lower8(lo), lower8(hi)))
+}
+
+/// ASCII-lowercases eight bytes at once: `A`..=`Z` gain 0x20, every
+/// other byte (non-ASCII ones included) is left as it is.
+#[inline]
+fn lower8(x: u64) -> u64 {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let low = x & !HIGH;
+    // Per byte, no carry across bytes (each sum is below 0x100): the high
+    // bit is set where the low seven bits are >= `A` (0x41 + 0x3f), and
+    // where they are > `Z` (0x5b + 0x25).
+    let ge_a = low + 0x3f3f_3f3f_3f3f_3f3f;
+    let gt_z = low + 0x2525_2525_2525_2525;
+    let upper = ge_a & !gt_z & !x & HIGH;
+    x | (upper >> 2)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn lower8_lowercases_ascii_capitals_only() {
+        for b in 0..=255u8 {
+            let x = u64::from_le_bytes([b, b'Q', 0xC3, b, b'@', b'[', b'z', b]);
+            let want = u64::from_le_bytes([
+                b.to_ascii_lowercase(),
+                b'q',
+                0xC3,
+                b.to_ascii_lowercase(),
+                b'@',
+                b'[',
+                b'z',
+                b.to_ascii_lowercase(),
+            ]);
+            assert_eq!(lower8(x), want, "byte {b:#x}");
+        }
+    }
+
+    #[test]
+    fn keys_out_of_range_are_left_out() {
+        let long = [b'a'; SHORT_WORD_MAX + 1];
+        let m = ShortWords::new([(&long[..], 1u8), (b"", 2), (b"sixteen-letters!", 3)]);
+        assert_eq!(m.get(&long), None);
+        assert_eq!(m.get(b""), None);
+        assert_eq!(m.get(b"SIXTEEN-LETTERS!"), Some(3));
+        assert_eq!(m.get(b"sixteen-letters"), None);
+    }
+
+    proptest! {
+        /// Same answers as a hash map of the lowercased keys, for words
+        /// that are keys in another case and words that are not.
+        #[test]
+        fn agrees_with_a_hash_map(
+            keys in proptest::collection::vec("[a-zA-Z0-9'-]{1,18}", 0..200),
+            probes in proptest::collection::vec("[a-zA-Z0-9\\x00é]{0,18}", 0..50),
+        ) {
+            let pairs: Vec<(&[u8], usize)> =
+                keys.iter().enumerate().map(|(i, k)| (k.as_bytes(), i)).collect();
+            let m = ShortWords::new(pairs.iter().copied());
+            let mut want = std::collections::HashMap::new();
+            for &(k, v) in &pairs {
+                if k.len() <= SHORT_WORD_MAX {
+                    want.insert(k.to_ascii_lowercase(), v);
+                }
+            }
+            for w in keys.iter().chain(&probes) {
+                for w in [w.clone(), w.to_ascii_uppercase(), w.to_ascii_lowercase()] {
+                    let got = m.get(w.as_bytes());
+                    prop_assert_eq!(got, want.get(&w.as_bytes().to_ascii_lowercase()).copied(), "{:?}", w);
+                }
+            }
+        }
     }
 }

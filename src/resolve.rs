@@ -19,7 +19,7 @@
 
 use crate::gazetteer::{slug_into, GazMatch, Gazetteer};
 use crate::patterns::Patterns;
-use crate::prefilter::FirstBytes;
+use crate::prefilter::{FirstBytes, WordShapes};
 use crate::span::{Candidate, CleanSpan, EntityType, Source};
 use crate::tokens::{Kind, Token};
 use foldhash::{HashMap, HashMapExt, HashSet};
@@ -313,12 +313,19 @@ impl Resolver<'_> {
         }
         // Persons by name part.
         let part_firsts = FirstBytes::of(parts.keys().copied());
+        // Many capitalized words share a name part's first letter; their
+        // shapes (first and last byte, length) turn most away unhashed.
+        let mut part_shapes = WordShapes::default();
+        parts.keys().for_each(|k| part_shapes.insert(k.as_bytes()));
         for (i, t) in over(parts.len()).iter().enumerate() {
             if t.kind != Kind::Word || !part_firsts.has(first_byte(t)) {
                 continue;
             }
             let w = t.text(text);
             let stem = &w[..possessive_stem(w)];
+            if !part_shapes.may_hold(stem.as_bytes()) {
+                continue;
+            }
             let Some(Some(k)) = parts.get(stem) else {
                 continue;
             };
