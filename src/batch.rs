@@ -295,8 +295,12 @@ impl Slots {
         for ((n, failed), json) in done.into_iter().zip(self.json.iter_mut()) {
             s.documents += 1;
             s.bytes += n;
+            // One write per line, newline included: stdout is line
+            // buffered and scans each write backwards for its last
+            // newline, which a record written apart from its newline
+            // makes a scan of the whole record.
+            json.push(b'\n');
             out.write_all(json)?;
-            out.write_all(b"\n")?;
             trim(json);
             if let Some((doc, error)) = failed {
                 s.failed += 1;
