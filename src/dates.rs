@@ -21,7 +21,8 @@ use crate::tokens::{is_ascii_alnum, tokenize, Kind, Token};
 use foldhash::{HashMap, HashMapExt};
 use jiff::civil::Date;
 use jiff::Span;
-use regex::{Captures, Regex};
+use regex::Regex;
+use regex_automata::util::captures;
 use regex_automata::{meta, Anchored, Input};
 
 /// A season, as TIMEX3 writes it (`SP`, `SU`, `FA`, `WI`).
@@ -214,35 +215,33 @@ struct Cand {
 ///
 /// A whole-text scan of each pattern ran the lazy DFA over every byte ten
 /// times (a fifth of kinex's time); instead `DateFinder::starts` lists
-/// the word starts each pattern can begin at, `probe` (the same pattern,
-/// no captures) tests each one anchored, and `re` takes the captures of a
-/// hit. Every pattern begins with an ASCII word boundary, so the matches
-/// are the ones `re.captures_iter` finds.
+/// the word starts each pattern can begin at, a search without captures
+/// tests each one anchored, and only a hit has its groups taken, by a
+/// search anchored at its start and bounded by its end. Every pattern
+/// begins with an ASCII word boundary, so the matches are the ones a
+/// captures scan of the whole text finds (a test checks it). One compiled
+/// regex serves both searches: a second copy for the captures doubled the
+/// start-up.
 struct Family {
-    re: Regex,
-    probe: meta::Regex,
+    re: meta::Regex,
+    /// The pattern's source, for the tests' whole-text scan.
+    #[cfg_attr(not(test), allow(dead_code))]
+    pattern: String,
     bit: u16,
 }
 
 impl Family {
     fn new(p: &str, bit: u16) -> Self {
-        let probe = meta::Regex::builder()
-            .configure(
-                meta::Config::new()
-                    .which_captures(regex_automata::nfa::thompson::WhichCaptures::Implicit),
-            )
-            .build(p)
-            .expect("date pattern compiles");
         Family {
-            re: re(p),
-            probe,
+            re: meta_re(p),
+            pattern: p.to_owned(),
             bit,
         }
     }
 
     /// Calls `f` with each match, leftmost first and non-overlapping, as
-    /// `re.captures_iter(t)` would, but tries only the starts in `starts`.
-    fn each<'t>(&self, t: &'t str, starts: &[(usize, u16)], mut f: impl FnMut(Captures<'t>)) {
+    /// a captures scan of `t` would, but tries only the starts in `starts`.
+    fn each<'t>(&self, t: &'t str, starts: &[(usize, u16)], mut f: impl FnMut(Caps<'t>)) {
         self.each_or_plain(
             t,
             starts,
@@ -271,30 +270,96 @@ impl Family {
                 continue;
             }
             let input = Input::new(t).range(c..).anchored(Anchored::Yes);
-            let Some(half) = self.probe.search_half(&input) else {
+            let Some(half) = self.re.search_half(&input) else {
                 continue;
             };
-            // The probe is the same pattern: its match is the one
-            // `captures_at` would find, and ends where it ends.
             let end = half.offset();
             if t.get(c..end).is_some_and(&is_plain) {
                 pos = end.max(c + 1);
                 f(Hit::Plain(c, end));
                 continue;
             }
-            // A match starts at `c`, so the leftmost one from `c` is it.
-            if let Some(caps) = self.re.captures_at(t, c) {
-                pos = caps.get(0).map_or(c + 1, |m| m.end().max(c + 1));
+            if let Some(caps) = self.groups(t, c, end) {
+                pos = caps.end.max(c + 1);
                 f(Hit::Groups(caps));
             }
         }
+    }
+
+    /// The groups of the match found at `start..end`. Leftmost-first, the
+    /// path that won on the whole text lies inside the window and still
+    /// wins there: no other path that fits it ranks above it (the window
+    /// keeps the text around it, so `\b` at its edges reads the same).
+    fn groups<'t>(&self, t: &'t str, start: usize, end: usize) -> Option<Caps<'t>> {
+        let mut caps = self.re.create_captures();
+        let input = Input::new(t).range(start..end).anchored(Anchored::Yes);
+        self.re.search_captures(&input, &mut caps);
+        Caps::of(t, caps)
+    }
+}
+
+/// The groups of one date match, read like `regex::Captures`.
+struct Caps<'t> {
+    text: &'t str,
+    caps: captures::Captures,
+    end: usize,
+}
+
+impl<'t> Caps<'t> {
+    /// `None` if `caps` holds no match.
+    fn of(text: &'t str, caps: captures::Captures) -> Option<Self> {
+        let end = caps.get_match()?.end();
+        Some(Caps { text, caps, end })
+    }
+
+    fn get(&self, i: usize) -> Option<Group<'t>> {
+        self.caps.get_group(i).map(|s| Group {
+            text: self.text,
+            start: s.start,
+            end: s.end,
+        })
+    }
+
+    fn name(&self, name: &str) -> Option<Group<'t>> {
+        self.caps.get_group_by_name(name).map(|s| Group {
+            text: self.text,
+            start: s.start,
+            end: s.end,
+        })
+    }
+}
+
+/// One group of a [`Caps`]: a span of the text.
+#[derive(Debug, Clone, Copy)]
+struct Group<'t> {
+    text: &'t str,
+    start: usize,
+    end: usize,
+}
+
+impl<'t> Group<'t> {
+    fn as_str(&self) -> &'t str {
+        self.text.get(self.start..self.end).unwrap_or_default()
+    }
+
+    fn start(&self) -> usize {
+        self.start
+    }
+
+    fn end(&self) -> usize {
+        self.end
+    }
+
+    #[cfg_attr(not(test), allow(dead_code))]
+    fn range(&self) -> std::ops::Range<usize> {
+        self.start..self.end
     }
 }
 
 /// A match of a `Family`: its captures, or the span of a match whose
 /// groups its text alone gives (see `Family::each_or_plain`).
 enum Hit<'t> {
-    Groups(Captures<'t>),
+    Groups(Caps<'t>),
     Plain(usize, usize),
 }
 
@@ -418,7 +483,7 @@ pub struct DateFinder {
     month: Family,
     numeric: Family,
     year: Family,
-    apos_decade: Regex,
+    apos_decade: meta::Regex,
     relative: Family,
     weekday: Family,
     season_year: Family,
@@ -473,6 +538,19 @@ fn wd() -> String {
 fn re(p: &str) -> Regex {
     // Patterns are constants: failure is a programming error, caught by tests.
     Regex::new(p).expect("date pattern compiles")
+}
+
+/// `p` as a `regex-automata` regex, with the `regex` crate's defaults
+/// (Unicode, UTF-8, the same size limits).
+fn meta_re(p: &str) -> meta::Regex {
+    meta::Regex::builder()
+        .configure(
+            meta::Config::new()
+                .nfa_size_limit(Some(10 * (1 << 20)))
+                .hybrid_cache_capacity(2 * (1 << 20)),
+        )
+        .build(p)
+        .expect("date pattern compiles")
 }
 
 /// Words before a month or weekday that make it a date (`in May`, `on Sunday`).
@@ -761,7 +839,7 @@ fn valid_day(y: Option<i16>, m: i8, d: i8) -> bool {
     }
 }
 
-fn num<T: std::str::FromStr>(c: &Captures, name: &str) -> Option<T> {
+fn num<T: std::str::FromStr>(c: &Caps, name: &str) -> Option<T> {
     c.name(name)?.as_str().parse().ok()
 }
 
@@ -1008,7 +1086,7 @@ impl DateFinder {
                 ),
                 S_YEAR,
             ),
-            apos_decade: re(&format!(r"['’‘](?P<d>[0-9]0)s{B}")),
+            apos_decade: meta_re(&format!(r"['’‘](?P<d>[0-9]0)s{B}")),
             relative: Family::new(
                 &format!(
                     r"(?i){B}(?:(?P<rel>this|last|next){SP}(?P<unit>year|month|weekend|week|century|spring|summer|fall|autumn|winter)|(?P<ana>same|following|previous|preceding){SP}(?P<aunit>year|month|day)|(?P<that>that){SP}year|(?P<n>[0-9]{{1,3}}|{num_words})(?:{SP}|-)(?P<nunit>years?|months?|weeks?|days?|decades?|centuries|century){SP}(?P<dir>ago|later|earlier)|(?P<dayw>yesterday|tomorrow|today)){B}"
@@ -1212,7 +1290,9 @@ impl DateFinder {
             .each_or_plain(t, &starts, year_is_plain, |hit| on_year(t, &hit, out));
         // A quote mark is a rare literal: the regex's own prefilter is fast.
         for c in self.apos_decade.captures_iter(t) {
-            on_apos_decade(t, &c, out);
+            if let Some(c) = Caps::of(t, c) {
+                on_apos_decade(t, &c, out);
+            }
         }
         self.relative.each(t, &starts, |c| on_relative(t, &c, out));
         self.weekday.each(t, &starts, |c| on_weekday(t, &c, out));
@@ -1276,7 +1356,7 @@ impl DateFinder {
         }
     }
 
-    fn on_month_day(&self, t: &str, c: &Captures, out: &mut Vec<Cand>) {
+    fn on_month_day(&self, t: &str, c: &Caps, out: &mut Vec<Cand>) {
         let (Some(all), Some(m1)) = (c.get(0), c.name("m1")) else {
             return;
         };
@@ -1340,7 +1420,7 @@ impl DateFinder {
         out.push(Cand { start, end, raw });
     }
 
-    fn on_day_month(&self, t: &str, c: &Captures, out: &mut Vec<Cand>) {
+    fn on_day_month(&self, t: &str, c: &Caps, out: &mut Vec<Cand>) {
         let (Some(all), Some(m2), Some(d1)) = (c.get(0), c.name("m2"), c.name("d1")) else {
             return;
         };
@@ -1561,7 +1641,7 @@ fn select(mut cands: Vec<Cand>) -> Vec<Cand> {
     taken.into_values().collect()
 }
 
-fn on_month_year(c: &Captures, out: &mut Vec<Cand>) {
+fn on_month_year(c: &Caps, out: &mut Vec<Cand>) {
     let (Some(all), Some(m)) = (c.get(0), c.name("m1")) else {
         return;
     };
@@ -1583,7 +1663,7 @@ fn on_month_year(c: &Captures, out: &mut Vec<Cand>) {
     });
 }
 
-fn on_month(t: &str, c: &Captures, out: &mut Vec<Cand>) {
+fn on_month(t: &str, c: &Caps, out: &mut Vec<Cand>) {
     let (Some(all), Some(m)) = (c.get(0), c.name("m")) else {
         return;
     };
@@ -1638,7 +1718,7 @@ fn bare_name_is_date(t: &str, start: usize, end: usize, strict: bool) -> bool {
     !next_upper
 }
 
-fn on_numeric(t: &str, c: &Captures, out: &mut Vec<Cand>) {
+fn on_numeric(t: &str, c: &Caps, out: &mut Vec<Cand>) {
     let Some(all) = c.get(0) else { return };
     // Part of a longer number, a version or an IP address.
     if matches!(prev_char(t, all.start()), Some(ch) if ch.is_ascii_digit() || matches!(ch, '.' | '-' | '/' | ',' | ':'))
@@ -1802,7 +1882,7 @@ struct YearGroups {
 
 impl YearGroups {
     fn of(hit: &Hit) -> Option<Self> {
-        let span = |m: regex::Match| (m.start(), m.end());
+        let span = |m: Group| (m.start(), m.end());
         Some(match hit {
             Hit::Plain(s, e) if e - s == 4 => YearGroups {
                 all: (*s, *e),
@@ -1913,7 +1993,7 @@ fn on_year(t: &str, hit: &Hit, out: &mut Vec<Cand>) {
     out.push(Cand { start, end, raw });
 }
 
-fn on_apos_decade(t: &str, c: &Captures, out: &mut Vec<Cand>) {
+fn on_apos_decade(t: &str, c: &Caps, out: &mut Vec<Cand>) {
     let (Some(all), Some(d)) = (c.get(0), c.name("d")) else {
         return;
     };
@@ -1932,7 +2012,7 @@ fn on_apos_decade(t: &str, c: &Captures, out: &mut Vec<Cand>) {
     });
 }
 
-fn on_relative(t: &str, c: &Captures, out: &mut Vec<Cand>) {
+fn on_relative(t: &str, c: &Caps, out: &mut Vec<Cand>) {
     let Some(all) = c.get(0) else { return };
     let (start, end) = (all.start(), all.end());
     let prev = prev_word(t, start).map(|(w, _)| w.to_ascii_lowercase());
@@ -2039,7 +2119,7 @@ fn today_is_date(t: &str, end: usize, prev: Option<&str>) -> bool {
     }
 }
 
-fn on_weekday(t: &str, c: &Captures, out: &mut Vec<Cand>) {
+fn on_weekday(t: &str, c: &Caps, out: &mut Vec<Cand>) {
     let (Some(all), Some(w)) = (c.get(0), c.name("wd")) else {
         return;
     };
@@ -2071,7 +2151,7 @@ fn on_weekday(t: &str, c: &Captures, out: &mut Vec<Cand>) {
     });
 }
 
-fn on_season_year(c: &Captures, out: &mut Vec<Cand>) {
+fn on_season_year(c: &Caps, out: &mut Vec<Cand>) {
     let (Some(all), Some(s)) = (c.get(0), c.name("s")) else {
         return;
     };
@@ -2226,14 +2306,22 @@ mod tests {
                 &f.weekday,
                 &f.season_year,
             ] {
-                let scan: Vec<_> = fam
-                    .re
+                // The reference: the `regex` crate's captures scan of
+                // the whole text, groups and all.
+                let scan: Vec<_> = Regex::new(&fam.pattern)
+                    .unwrap()
                     .captures_iter(t)
-                    .map(|c| c.get(0).unwrap().range())
+                    .map(|c| c.iter().map(|g| g.map(|g| g.range())).collect::<Vec<_>>())
                     .collect();
                 let mut found = Vec::new();
-                fam.each(t, &starts, |c| found.push(c.get(0).unwrap().range()));
-                assert_eq!(found, scan, "{}", fam.re.as_str());
+                fam.each(t, &starts, |c| {
+                    found.push(
+                        (0..c.caps.group_len())
+                            .map(|i| c.get(i).map(|g| g.range()))
+                            .collect::<Vec<_>>(),
+                    )
+                });
+                assert_eq!(found, scan, "{}", fam.pattern);
             }
         }
     }
@@ -2287,7 +2375,12 @@ mod tests {
         f.year.each_or_plain(text, &starts, year_is_plain, |hit| {
             let Hit::Plain(s, e) = hit else { return };
             plain += 1;
-            let caps = f.year.re.captures_at(text, s).unwrap();
+            let caps = Regex::new(&f.year.pattern)
+                .unwrap()
+                .captures_at(text, s)
+                .map(|c| c.get(0).unwrap().end())
+                .and_then(|end| f.year.groups(text, s, end))
+                .unwrap();
             assert_eq!(caps.get(0).unwrap().range(), s..e);
             let want = YearGroups::of(&Hit::Groups(caps)).unwrap();
             let got = YearGroups::of(&Hit::Plain(s, e)).unwrap();
