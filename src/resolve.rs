@@ -323,7 +323,8 @@ impl Resolver<'_> {
             }
             let w = t.text(text);
             let stem = &w[..possessive_stem(w)];
-            if !part_shapes.may_hold(stem.as_bytes()) {
+            // (Shapes record words under 64 bytes; a longer one is looked up.)
+            if stem.len() < 64 && !part_shapes.may_hold(stem.as_bytes()) {
                 continue;
             }
             let Some(Some(k)) = parts.get(stem) else {
