@@ -265,11 +265,7 @@ impl Cleaner {
                 let b = l.text(text).as_bytes();
                 [
                     memchr::memchr_iter(b'|', b).count(),
-                    // `·` is C2 B7; `memmem::find_iter` would build its
-                    // searcher anew on every line.
-                    memchr::memchr_iter(0xB7, b)
-                        .filter(|&k| k > 0 && b[k - 1] == 0xC2)
-                        .count(),
+                    occurrences(l.text(text), '·').count(),
                 ]
             })
             .collect();
@@ -470,9 +466,7 @@ impl Cleaner {
         all[i + 1..]
             .iter()
             .find(|l| !l.trimmed(text).is_empty())
-            .is_some_and(|l| {
-                l.text(text).contains('^') && self.reference_item.is_match(l.text(text))
-            })
+            .is_some_and(|l| has_caret(l.text(text)) && self.reference_item.is_match(l.text(text)))
     }
 
     fn infobox_like(&self, body: &str) -> bool {
@@ -643,19 +637,19 @@ impl Line {
     }
 }
 
-/// `sep` occurs at least twice in `s`. Searches for the char's last byte
-/// with `memchr` (vectorized; `str::matches` steps a word at a time).
-fn twice(s: &str, sep: char) -> bool {
+/// Where `sep` occurs in `s`: `memchr` (vectorized; `str::matches` steps
+/// a word at a time, `memmem` builds a searcher per call) finds the
+/// char's last byte, and the bytes before it must be the rest of the char.
+fn occurrences(s: &str, sep: char) -> impl Iterator<Item = usize> + '_ {
     let mut buf = [0; 4];
-    let pat = sep.encode_utf8(&mut buf).as_bytes();
+    let len = sep.encode_utf8(&mut buf).len();
     let b = s.as_bytes();
-    let Some(&last) = pat.last() else {
-        return false;
-    };
-    memchr::memchr_iter(last, b)
-        .filter(|&k| b[..=k].ends_with(pat))
-        .nth(1)
-        .is_some()
+    memchr::memchr_iter(buf[len - 1], b).filter(move |&k| b[..=k].ends_with(&buf[..len]))
+}
+
+/// `sep` occurs at least twice in `s`.
+fn twice(s: &str, sep: char) -> bool {
+    occurrences(s, sep).nth(1).is_some()
 }
 
 fn has_caret(s: &str) -> bool {

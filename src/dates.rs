@@ -280,7 +280,7 @@ impl Family {
                 continue;
             }
             if let Some(caps) = self.groups(t, c, end) {
-                pos = caps.end.max(c + 1);
+                pos = end.max(c + 1);
                 f(Hit::Groups(caps));
             }
         }
@@ -302,26 +302,24 @@ impl Family {
 struct Caps<'t> {
     text: &'t str,
     caps: captures::Captures,
-    end: usize,
 }
 
 impl<'t> Caps<'t> {
     /// `None` if `caps` holds no match.
     fn of(text: &'t str, caps: captures::Captures) -> Option<Self> {
-        let end = caps.get_match()?.end();
-        Some(Caps { text, caps, end })
+        caps.is_match().then_some(Caps { text, caps })
     }
 
     fn get(&self, i: usize) -> Option<Group<'t>> {
-        self.caps.get_group(i).map(|s| Group {
-            text: self.text,
-            start: s.start,
-            end: s.end,
-        })
+        self.group(self.caps.get_group(i))
     }
 
     fn name(&self, name: &str) -> Option<Group<'t>> {
-        self.caps.get_group_by_name(name).map(|s| Group {
+        self.group(self.caps.get_group_by_name(name))
+    }
+
+    fn group(&self, span: Option<regex_automata::Span>) -> Option<Group<'t>> {
+        span.map(|s| Group {
             text: self.text,
             start: s.start,
             end: s.end,
