@@ -20,6 +20,7 @@
 
 use crate::offsets::CleanText;
 use crate::span::{Noise, NoiseKind};
+use crate::tokens::words_up_to;
 use regex::Regex;
 use regex_automata::{meta, Anchored, Input};
 
@@ -416,7 +417,7 @@ impl Cleaner {
             if self.footer_start.is_match(body)
                 && body.len() <= 160
                 && !body.contains(". ")
-                && body.split_whitespace().count() <= 20
+                && words_up_to(body, 21) <= 20
             {
                 return Some(NoiseKind::Footer);
             }
@@ -444,9 +445,9 @@ impl Cleaner {
             }
             let items: Vec<&str> = body.split(sep).map(str::trim).collect();
             if items.len() >= 3
-                && items.iter().all(|it| {
-                    !it.is_empty() && it.split_whitespace().count() <= 4 && it.len() <= 40
-                })
+                && items
+                    .iter()
+                    .all(|it| !it.is_empty() && words_up_to(it, 5) <= 4 && it.len() <= 40)
                 && !self.quote_line.is_match(body)
                 && !body.chars().any(|c| c.is_ascii_digit() || c == ':')
                 && items
@@ -511,19 +512,19 @@ impl Cleaner {
             && (i == 0 || all[i - 1].trimmed(text).is_empty())
             && all.get(i + 1).is_none_or(|l| l.trimmed(text).is_empty())
             && !body.contains('[')
-            && (5..=40).contains(&body.split_whitespace().count())
+            && (5..=40).contains(&words_up_to(body, 41))
             && !has_inner_sentence_break(body)
     }
 }
 
 fn looks_like_prose(body: &str) -> bool {
     // `By the end of the screening, …` is prose, `By Jane Doe` a byline.
-    let words = body.split_whitespace().count();
+    let words = words_up_to(body, 15);
     words > 14 || (body.ends_with('.') && words > 6)
 }
 
 fn starts_prose(body: &str) -> bool {
-    body.len() > 200 || body.ends_with('.') && body.split_whitespace().count() > 12
+    body.len() > 200 || body.ends_with('.') && words_up_to(body, 13) > 12
 }
 
 fn has_inner_sentence_break(s: &str) -> bool {

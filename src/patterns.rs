@@ -15,7 +15,7 @@
 use crate::gazetteer::Lexicons;
 use crate::prefilter::WordShapes;
 use crate::span::{Candidate, CleanSpan, EntityType, Source};
-use crate::tokens::{Kind, Token};
+use crate::tokens::{words_up_to, Kind, Token};
 use foldhash::{HashMap, HashMapExt, HashSet};
 use regex::Regex;
 
@@ -2066,7 +2066,7 @@ impl<'a> Cx<'a> {
             let start = g.start + (inner.len() - inner.trim_start().len());
             let end = start + trimmed.len();
             let first = trimmed.chars().next().unwrap_or(' ');
-            let words = trimmed.split_whitespace().count();
+            let words = words_up_to(trimmed, 13);
             if !(first.is_uppercase() || first.is_ascii_digit()) || words > 12 {
                 continue;
             }
@@ -2543,7 +2543,7 @@ impl<'a> Cx<'a> {
                             _ => None,
                         })
                         .collect();
-                    let labels = cells.iter().all(|(_, c)| c.split_whitespace().count() <= 3);
+                    let labels = cells.iter().all(|(_, c)| words_up_to(c, 4) <= 3);
                     columns = (labels && cols.iter().any(Option::is_some)).then_some((sep, cols));
                 }
             }

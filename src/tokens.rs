@@ -156,6 +156,14 @@ pub fn tokenize(text: &str, out: &mut Vec<Token>) {
     }
 }
 
+/// The number of whitespace-separated words of `s`, counted up to
+/// `limit`: callers compare the count with a small bound, and a long
+/// paragraph need not be walked to its end to fail it.
+#[inline]
+pub(crate) fn words_up_to(s: &str, limit: usize) -> usize {
+    s.split_whitespace().take(limit).count()
+}
+
 /// An ASCII letter or digit, by the tokenizer's byte-class table.
 #[inline(always)]
 pub(crate) fn is_ascii_alnum(b: u8) -> bool {
@@ -328,5 +336,22 @@ mod tests {
         );
         assert!(toks[8].line_start);
         assert!(!toks[7].space_before);
+    }
+
+    #[test]
+    fn words_are_counted_up_to_the_limit() {
+        // No-break space and a tab separate words as a space does.
+        let s = "one two\u{a0}three\tfour  five";
+        assert_eq!(words_up_to(s, 100), 5);
+        assert_eq!(words_up_to(s, 5), 5);
+        assert_eq!(words_up_to(s, 3), 3);
+        assert_eq!(words_up_to("  ", 3), 0);
+    }
+
+    proptest! {
+        #[test]
+        fn bounded_count_is_the_count_cut_at_the_limit(s in "[a \u{a0}\n.]{0,60}", n in 0usize..12) {
+            prop_assert_eq!(words_up_to(&s, n), s.split_whitespace().count().min(n));
+        }
     }
 }
