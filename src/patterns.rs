@@ -1325,11 +1325,14 @@ impl Patterns {
                 Kind::Punct => self.token_flags(w, Kind::Punct),
             })
             .collect();
-        let marked = (0..toks.len() as u32)
-            .zip(&flags)
-            .filter(|&(_, f)| f & EACH_BITS != 0)
-            .map(|(i, _)| i)
-            .collect();
+        // Room for every token: filtered, the list would grow by copies.
+        let mut marked = Vec::with_capacity(toks.len());
+        marked.extend(
+            (0..toks.len() as u32)
+                .zip(&flags)
+                .filter(|&(_, f)| f & EACH_BITS != 0)
+                .map(|(i, _)| i),
+        );
         let mut cx = Cx {
             p: self,
             text,

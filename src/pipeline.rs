@@ -329,14 +329,13 @@ fn group<'a>(
     }
     // Where each group's run begins, then each mention placed in its run
     // (in order, so each run is ascending).
-    let mut at: Vec<usize> = groups
-        .iter()
-        .scan(0, |end, g| {
-            let start = *end;
-            *end += g.count;
-            Some(start)
-        })
-        .collect();
+    // (`scan` gives no size: collected, the list would grow by copies.)
+    let mut at = Vec::with_capacity(groups.len());
+    at.extend(groups.iter().scan(0, |end, g| {
+        let start = *end;
+        *end += g.count;
+        Some(start)
+    }));
     let n = entities.len();
     list.resize(2 * n, 0);
     for k in 0..n {

@@ -101,13 +101,11 @@ impl Resolver<'_> {
         // quadratic on long documents.
         let negatives = &mut scratch.negatives;
         negatives.sort_unstable_by_key(|n| (n.start, n.end));
-        let max_end: Vec<usize> = negatives
-            .iter()
-            .scan(0, |m, n| {
-                *m = (*m).max(n.end);
-                Some(*m)
-            })
-            .collect();
+        let mut max_end = Vec::with_capacity(negatives.len());
+        max_end.extend(negatives.iter().scan(0, |m, n| {
+            *m = (*m).max(n.end);
+            Some(*m)
+        }));
         // The largest end among the negatives starting before (or, with
         // `or_at`, at) `pos`.
         let reach = |pos: usize, or_at: bool| {
