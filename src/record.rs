@@ -156,6 +156,22 @@ impl fmt::Display for SourceName<'_> {
     }
 }
 
+impl SourceName<'_> {
+    /// Writes the JSON string `"<kind>:<name>"` that `Serialize` writes,
+    /// without the formatting machinery `collect_str` runs for every
+    /// entity: the name escaped by serde_json, the kind (a plain word)
+    /// put in after its opening quote.
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        if !self.kind.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            return serde_json::to_writer(out, self);
+        }
+        let at = out.len() + 1;
+        serde_json::to_writer(&mut *out, self.name)?;
+        out.splice(at..at, self.kind.bytes().chain([b':']));
+        Ok(())
+    }
+}
+
 impl Serialize for SourceName<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)
@@ -257,7 +273,7 @@ impl RecordRef<'_> {
             num(out, n, b",\"char_end\":", e.char_end);
             num(out, n, b",\"sentence\":", e.sentence);
             out.extend_from_slice(b",\"source\":");
-            serde_json::to_writer(&mut *out, &e.source)?;
+            e.source.write_json(out)?;
             out.extend_from_slice(b",\"value\":");
             serde_json::to_writer(&mut *out, &e.value)?;
             out.extend_from_slice(b",\"id\":");
@@ -449,5 +465,21 @@ mod tests {
         assert_eq!(rec.date.as_deref(), Some("2026-02-07"));
         assert_eq!(rec.entities[0].source, "gazetteer:films \"kg\".txt");
         assert_eq!(rec.entities[1].value.as_deref(), Some("2026-01-14"));
+    }
+
+    #[test]
+    fn source_names_are_written_as_serde_writes_them() {
+        for (kind, name) in [
+            ("pattern", "date"),
+            ("gazetteer", "films \"kg\"\\x.txt"),
+            ("gazetteer", "фильмы\n.txt"),
+            ("odd \"kind\"", "n"),
+        ] {
+            let s = SourceName { kind, name };
+            let mut written = b"[".to_vec();
+            s.write_json(&mut written).unwrap();
+            let expected = format!("[{}", serde_json::to_string(&s).unwrap());
+            assert_eq!(String::from_utf8(written).unwrap(), expected);
+        }
     }
 }
