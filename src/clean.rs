@@ -257,7 +257,7 @@ impl Cleaner {
         let wiki = citations >= 3 && self.wiki_citation_count.find_iter(text).nth(2).is_some();
 
         // Sized by one vectorized count: collected blind, the list grew
-        // (and was copied) a dozen times on a long page.
+        // by doubling, each step a copy, on a long page.
         let mut all = Vec::with_capacity(memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1);
         all.extend(Lines::new(text));
         // Menu separators (`|`, `·`) per line, counted once: the table test
