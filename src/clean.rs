@@ -280,10 +280,7 @@ impl Cleaner {
                 i += 1;
                 continue;
             }
-            // Every reference item has a `^`: a byte test spares the regex
-            // on all other lines (`memchr`'s, vectorized; `str::contains`
-            // goes a word at a time).
-            if has_caret(body) && self.reference_item.is_match(line.text(text)) {
+            if self.is_reference_item(line.text(text)) {
                 // A reference list runs to the end of its block of items;
                 // blank lines and wrapped entries between items belong to it.
                 let mut last = i;
@@ -292,9 +289,7 @@ impl Cleaner {
                     if b.is_empty() {
                         continue;
                     }
-                    if !(has_caret(b) && self.reference_item.is_match(l.text(text)))
-                        && starts_prose(b)
-                    {
+                    if !self.is_reference_item(l.text(text)) && starts_prose(b) {
                         break;
                     }
                     last = j;
@@ -469,7 +464,13 @@ impl Cleaner {
         all[i + 1..]
             .iter()
             .find(|l| !l.trimmed(text).is_empty())
-            .is_some_and(|l| has_caret(l.text(text)) && self.reference_item.is_match(l.text(text)))
+            .is_some_and(|l| self.is_reference_item(l.text(text)))
+    }
+
+    /// A line of a wiki reference list (`1. ^ Smith, J. …`). Every item
+    /// has a `^`: a byte test spares the regex on all other lines.
+    fn is_reference_item(&self, line: &str) -> bool {
+        memchr::memchr(b'^', line.as_bytes()).is_some() && self.reference_item.is_match(line)
     }
 
     fn infobox_like(&self, body: &str) -> bool {
@@ -653,10 +654,6 @@ fn occurrences(s: &str, sep: char) -> impl Iterator<Item = usize> + '_ {
 /// `sep` occurs at least twice in `s`.
 fn twice(s: &str, sep: char) -> bool {
     occurrences(s, sep).nth(1).is_some()
-}
-
-fn has_caret(s: &str) -> bool {
-    memchr::memchr(b'^', s.as_bytes()).is_some()
 }
 
 struct Lines<'a> {
