@@ -307,11 +307,14 @@ fn group<'a>(
     // Each mention's group, parked in `list` until the lists are laid out.
     list.clear();
     for (k, e) in entities.iter().enumerate() {
+        // The span's length in chars, already counted for the record:
+        // counting `e.text` again cost 1% of a run.
+        let chars = e.char_end - e.char_start;
         let g = *index.entry(e.id).or_insert_with(|| {
             groups.push(Group {
                 first: k,
                 name: k,
-                name_chars: e.text.chars().count(),
+                name_chars: chars,
                 count: 0,
             });
             groups.len() - 1
@@ -319,7 +322,6 @@ fn group<'a>(
         let gr = &mut groups[g];
         gr.count += 1;
         if gr.first != k {
-            let chars = e.text.chars().count();
             if chars > gr.name_chars {
                 gr.name = k;
                 gr.name_chars = chars;
