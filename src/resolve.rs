@@ -74,6 +74,10 @@ pub struct Scratch {
     taken: Taken,
     /// The candidates' sort keys, strongest first; the index is last.
     order: Vec<SortKey>,
+    /// The kept candidates as (start, index), put in text order.
+    kept: Vec<(usize, usize)>,
+    /// Where `link` merges its new mentions with the others.
+    merged: Vec<Mention>,
 }
 
 pub struct Resolver<'a> {
@@ -150,28 +154,37 @@ impl Resolver<'_> {
         order.sort_unstable();
         let taken = &mut scratch.taken;
         taken.reset(text.len());
-        // A kept candidate's value and id move into its mention: only the
-        // spans, types and sources of `cands` are read below.
+        let kept = &mut scratch.kept;
+        kept.clear();
         for &(.., k) in order.iter() {
-            let c = &mut cands[k];
-            if c.span.is_empty() || overlaps_any(taken, c.span) {
+            let span = cands[k].span;
+            if span.is_empty() || overlaps_any(taken, span) {
                 continue;
             }
-            take_span(taken, c.span);
-            out.push(Mention {
+            take_span(taken, span);
+            kept.push((span.start, k));
+        }
+        // Kept spans are non-empty and never overlap, so their starts
+        // differ: sorting these pairs gives the order a stable sort of the
+        // mentions by start would, without moving mentions around.
+        kept.sort_unstable();
+        // A kept candidate's value and id move into its mention: only the
+        // spans, types and sources of `cands` are read below.
+        out.extend(kept.iter().map(|&(_, k)| {
+            let c = &mut cands[k];
+            Mention {
                 span: c.span,
                 ty: c.ty,
                 source: c.source.clone(),
                 value: c.value.take(),
                 id: c.id.take().unwrap_or_default(),
-            });
-        }
-        out.sort_by_key(|m| m.span.start);
+            }
+        }));
         retype_by_document(text, cands, out);
         // Ids first, so linked mentions (surnames, alternate titles) copy
         // the id of what they link to; then ids for the linked ones left.
         self.assign_ids(text, out);
-        self.link(text, toks, out, taken);
+        self.link(text, toks, out, taken, &mut scratch.merged);
         self.assign_ids(text, out);
     }
 
@@ -222,7 +235,14 @@ impl Resolver<'_> {
 
     /// Step 3: surnames and given names of people found in full, repeated
     /// titles, alternate titles in parentheses.
-    fn link(&self, text: &str, toks: &[Token], out: &mut Vec<Mention>, taken: &mut Taken) {
+    fn link(
+        &self,
+        text: &str,
+        toks: &[Token],
+        out: &mut Vec<Mention>,
+        taken: &mut Taken,
+        merged: &mut Vec<Mention>,
+    ) {
         // Name parts of multi-word persons → the full name's mention index.
         let mut parts: HashMap<&str, Option<usize>> = HashMap::new();
         let mut titles: HashMap<&str, usize> = HashMap::new();
@@ -396,8 +416,7 @@ impl Resolver<'_> {
                 });
             }
         }
-        out.append(&mut added);
-        out.sort_by_key(|m| m.span.start);
+        merge_by_start(out, &mut added, merged);
         // Alternate titles: `Qash (Run)`, `Revenge (Месть)`.
         for k in 0..out.len() {
             if out[k].ty != EntityType::Film {
@@ -424,8 +443,7 @@ impl Resolver<'_> {
                 });
             }
         }
-        out.extend(added);
-        out.sort_by_key(|m| m.span.start);
+        merge_by_start(out, &mut added, merged);
     }
 
     fn assign_ids(&self, text: &str, out: &mut [Mention]) {
@@ -496,6 +514,33 @@ impl Resolver<'_> {
             };
         }
     }
+}
+
+/// Moves `added` into `out` (sorted by start) in the order appending it
+/// and sorting stably by start would give: `added` is sorted stably (it
+/// is short), then the two runs are merged, `out` first on equal starts.
+/// A stable sort of the whole list moved every mention and allocated its
+/// buffer on each call. `buf` is scratch.
+fn merge_by_start(out: &mut Vec<Mention>, added: &mut Vec<Mention>, buf: &mut Vec<Mention>) {
+    if added.is_empty() {
+        return;
+    }
+    added.sort_by_key(|m| m.span.start);
+    buf.clear();
+    buf.reserve(out.len() + added.len());
+    let mut a = out.drain(..).peekable();
+    let mut b = added.drain(..).peekable();
+    while let (Some(x), Some(y)) = (a.peek(), b.peek()) {
+        let next = if y.span.start < x.span.start {
+            b.next()
+        } else {
+            a.next()
+        };
+        buf.extend(next);
+    }
+    buf.extend(a);
+    buf.extend(b);
+    std::mem::swap(out, buf);
 }
 
 /// A weak candidate that strictly contains a strong one of the same type
@@ -862,6 +907,41 @@ mod tests {
                     list.push(span);
                 }
             }
+        }
+
+        /// Merging gives what appending and a stable sort by start gave:
+        /// equal starts (empty spans) keep `out` first, then `added` in
+        /// its own order.
+        #[test]
+        fn merge_is_a_stable_sort_by_start(
+            mut starts in proptest::collection::vec(0usize..30, 0..20),
+            added in proptest::collection::vec((0usize..30, 0usize..3), 0..20),
+        ) {
+            let mention = |start: usize, len: usize, id: String| Mention {
+                span: CleanSpan::new(start, start + len),
+                ty: EntityType::Person,
+                source: Source::Resolved("t"),
+                value: None,
+                id,
+            };
+            starts.sort();
+            let mut out: Vec<Mention> = starts
+                .iter()
+                .enumerate()
+                .map(|(k, &s)| mention(s, 0, format!("out{k}")))
+                .collect();
+            let mut add: Vec<Mention> = added
+                .iter()
+                .enumerate()
+                .map(|(k, &(s, n))| mention(s, n, format!("add{k}")))
+                .collect();
+            let mut want = out.clone();
+            want.extend(add.clone());
+            want.sort_by_key(|m| m.span.start);
+            let mut buf = vec![mention(99, 1, "stale".into())];
+            merge_by_start(&mut out, &mut add, &mut buf);
+            proptest::prop_assert_eq!(out, want);
+            proptest::prop_assert!(add.is_empty());
         }
     }
 
