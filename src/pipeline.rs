@@ -321,11 +321,9 @@ fn group<'a>(
         });
         let gr = &mut groups[g];
         gr.count += 1;
-        if gr.first != k {
-            if chars > gr.name_chars {
-                gr.name = k;
-                gr.name_chars = chars;
-            }
+        if gr.first != k && chars > gr.name_chars {
+            gr.name = k;
+            gr.name_chars = chars;
         }
         list.push(g);
     }
