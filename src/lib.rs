@@ -5,6 +5,7 @@ pub mod dates;
 pub mod error;
 pub mod eval;
 pub mod gazetteer;
+pub mod memo;
 pub mod offsets;
 pub mod patterns;
 pub mod pipeline;

@@ -13,6 +13,7 @@
 //! runs in time linear in the number of tokens.
 
 use crate::gazetteer::Lexicons;
+use crate::memo::{owner_id, WordMemo};
 use crate::prefilter::WordShapes;
 use crate::span::{Candidate, CleanSpan, EntityType, Source};
 use crate::tokens::{words_up_to, Kind, Token};
@@ -1007,6 +1008,9 @@ pub struct Patterns {
     /// The shapes of the keys of `word_flags`: other ASCII words skip the
     /// hash lookup.
     key_shapes: WordShapes,
+    /// This set of lists, for the memos it fills (other lexicons give
+    /// other flags).
+    id: u64,
 }
 
 fn set(words: &[&'static str]) -> HashSet<&'static str> {
@@ -1157,6 +1161,7 @@ impl Patterns {
             }
         }
         Self {
+            id: owner_id(),
             key_shapes,
             suffix_ends,
             given: lex.get("given-names").iter().map(|s| s.trim().to_string()).collect(),
@@ -1308,7 +1313,8 @@ impl Patterns {
     }
 
     /// Runs every rule over one document. `memo` is the calling thread's
-    /// (see [`FlagMemo`]); any memo gives the same candidates.
+    /// (see [`FlagMemo`]); any memo gives the same candidates, even one
+    /// last filled by other lexicons (it is emptied then).
     pub fn find_into(
         &self,
         text: &str,
@@ -1316,6 +1322,8 @@ impl Patterns {
         memo: &mut FlagMemo,
         out: &mut Vec<Candidate>,
     ) {
+        let memo = &mut memo.0;
+        memo.claim(self.id);
         let words: Vec<&str> = toks.iter().map(|t| t.text(text)).collect();
         let flags = words
             .iter()
@@ -1359,98 +1367,27 @@ impl Patterns {
     }
 }
 
-/// A thread's memo of the flags of the words it has seen, as spaCy's
-/// vocabulary keeps one lexeme per distinct string: a word's flags depend
-/// on its bytes alone, and most tokens of a text (`the`, `of`, a name said
-/// again) are words met before. Computing them costs ~200 instructions a
-/// token (a lowercased copy, up to three set lookups); a memo hit costs a
-/// few loads and one compare.
+/// A thread's memo of the flags of the words it has seen (a
+/// [`WordMemo`]): a word's flags depend on its bytes alone, and most
+/// tokens of a text (`the`, `of`, a name said again) are words met
+/// before. Computing them costs ~200 instructions a token (a lowercased
+/// copy, up to three set lookups); a memo hit costs a few loads and one
+/// compare.
 ///
-/// Direct-mapped: 16,384 slots of words up to 16 bytes, each slot
-/// holding the word's length and two integers that spell it exactly (see
-/// `spell`). A longer word, or one whose slot holds another, is computed
-/// afresh, so memory is fixed (512 KiB, an L2's worth) whatever the
-/// corpus. 4,096 slots missed often enough on a news vocabulary to cost
-/// 1% of the instructions; 65,536 spilled out of L2 and ran slower.
-pub struct FlagMemo {
-    slots: Box<[Slot]>,
-}
-
-#[derive(Clone, Copy, Default)]
-struct Slot {
-    head: u64,
-    tail: u64,
-    /// 0 for an empty slot: no word is empty.
-    len: u64,
-    flags: u64,
-}
-
-const MEMO_BITS: u32 = 14;
+/// 16,384 slots (512 KiB, an L2's worth): 4,096 missed often enough on a
+/// news vocabulary to cost 1% of the instructions; 65,536 spilled out of
+/// L2 and ran slower.
+pub struct FlagMemo(WordMemo);
 
 impl Default for FlagMemo {
     fn default() -> Self {
-        FlagMemo {
-            slots: vec![Slot::default(); 1 << MEMO_BITS].into_boxed_slice(),
-        }
+        FlagMemo(WordMemo::with_bits(14))
     }
 }
 
 impl FlagMemo {
     pub fn new() -> Self {
         Self::default()
-    }
-
-    /// The flags memoized for `w`, or `compute()` (then remembered).
-    #[inline]
-    fn get_or(&mut self, w: &[u8], compute: impl FnOnce() -> u64) -> u64 {
-        let Some((head, tail)) = spell(w) else {
-            return compute();
-        };
-        let len = w.len() as u64;
-        let h = (head ^ tail.rotate_left(29) ^ len).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        let i = (h >> (64 - MEMO_BITS)) as usize;
-        let Some(slot) = self.slots.get_mut(i) else {
-            return compute();
-        };
-        if slot.len == len && slot.head == head && slot.tail == tail {
-            return slot.flags;
-        }
-        let flags = compute();
-        *slot = Slot {
-            head,
-            tail,
-            len,
-            flags,
-        };
-        flags
-    }
-}
-
-/// Two words that `spell` the same, with the same length, are the same
-/// word: for 8 to 16 bytes, the first and last eight bytes (which overlap
-/// below 16) cover every byte; for 4 to 7, the first and last four; for
-/// 1 to 3, the first, middle and last byte. `None` for longer words.
-#[inline]
-fn spell(w: &[u8]) -> Option<(u64, u64)> {
-    let n = w.len();
-    let u64_at = |i: usize| {
-        w.get(i..i + 8)
-            .and_then(|b| b.try_into().ok())
-            .map(u64::from_le_bytes)
-    };
-    let u32_at = |i: usize| {
-        w.get(i..i + 4)
-            .and_then(|b| b.try_into().ok())
-            .map(|b| u64::from(u32::from_le_bytes(b)))
-    };
-    match n {
-        8..=16 => Some((u64_at(0)?, u64_at(n - 8)?)),
-        4..=7 => Some((u32_at(0)?, u32_at(n - 4)?)),
-        1..=3 => Some((
-            u64::from(*w.first()?) | u64::from(*w.get(n / 2)?) << 8,
-            u64::from(*w.last()?),
-        )),
-        _ => None,
     }
 }
 
@@ -3210,20 +3147,39 @@ mod tests {
         assert_eq!(p.lookup_flags("Zanzibarian"), 0);
     }
 
-    proptest::proptest! {
-        /// Words of the same length that differ in any one byte spell
-        /// differently (so a memo slot never answers for another word);
-        /// only words up to 16 bytes are spelled.
-        #[test]
-        fn memo_spelling_is_exact(a in "[ab]{1,17}", i in 0usize..17) {
-            let a = a.as_bytes();
-            let mut b = a.to_vec();
-            let k = i % a.len();
-            b[k] ^= 1;
-            proptest::prop_assert_eq!(spell(a).is_some(), a.len() <= 16);
-            if spell(a).is_some() {
-                proptest::prop_assert_ne!(spell(a), spell(&b));
-            }
+    #[test]
+    fn a_memo_shared_by_two_lexicons_gives_each_its_own_flags() {
+        // One thread's memo serves every pipeline it runs: flags computed
+        // with one set of role words must not answer for another.
+        let with_role = patterns();
+        let mut b = GazetteerBuilder::new();
+        b.add_str("lexicon/role-words.txt", "producer\n").unwrap();
+        let without = Patterns::new(b.build().unwrap().lexicons());
+        let text = "The gravedigger Aslan Kadyrov said nothing.";
+        let mut toks = Vec::new();
+        tokenize(text, &mut toks);
+        let run = |p: &Patterns, memo: &mut FlagMemo| {
+            let mut out = Vec::new();
+            p.find_into(text, &toks, memo, &mut out);
+            out.iter()
+                .map(|c| {
+                    (
+                        text[c.span.range()].to_string(),
+                        c.source.clone(),
+                        c.priority,
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        let fresh = [
+            run(&with_role, &mut FlagMemo::new()),
+            run(&without, &mut FlagMemo::new()),
+        ];
+        assert_ne!(fresh[0], fresh[1], "the role word should matter here");
+        let mut shared = FlagMemo::new();
+        for round in 0..2 {
+            assert_eq!(run(&with_role, &mut shared), fresh[0], "round {round}");
+            assert_eq!(run(&without, &mut shared), fresh[1], "round {round}");
         }
     }
 
@@ -3233,6 +3189,8 @@ mod tests {
         // answer is what `token_flags` computes.
         let p = patterns();
         let mut memo = FlagMemo::new();
+        memo.0.claim(p.id);
+        let memo = &mut memo.0;
         let mut words: Vec<String> = ["Director", "director", "the", "Festival", "Asanova"]
             .iter()
             .map(|w| w.to_string())
@@ -3252,7 +3210,7 @@ mod tests {
         }
         assert_ne!(p.token_flags("Director", Kind::Word) & F_ROLE, 0);
         // The first round computed every word; the second found some in
-        // the memo (20,000 words overflow 4,096 slots, so not all) but
+        // the memo (20,000 words overflow 16,384 slots, so not all) but
         // computed the long one again.
         assert_eq!(computed[0], words.len());
         assert!(computed[1] > 1 && computed[1] < words.len(), "{computed:?}");

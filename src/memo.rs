@@ -1,0 +1,185 @@
+//! A thread's memo of per-word answers, as spaCy's vocabulary keeps one
+//! lexeme per distinct string.
+//!
+//! Takes a word's bytes and a way to compute a 64-bit answer for them;
+//! gives the answer, computed once per distinct word as long as its slot
+//! is not taken by another. Guarantees: an answer is only ever given for
+//! the exact word it was computed for (words are spelled exactly, not
+//! hashed), memory is fixed whatever the corpus, and answers computed for
+//! one owner (a [`Patterns`](crate::patterns::Patterns) or a
+//! [`Gazetteer`](crate::gazetteer::Gazetteer), each with its own lists)
+//! are never given to another: a memo that changes hands starts empty.
+//!
+//! ```
+//! use kinex::memo::{owner_id, WordMemo};
+//! let mut memo = WordMemo::with_bits(6);
+//! memo.claim(owner_id());
+//! let mut computed = 0;
+//! for w in ["the", "film", "the"] {
+//!     memo.get_or(w.as_bytes(), || {
+//!         computed += 1;
+//!         w.len() as u64
+//!     });
+//! }
+//! assert_eq!(computed, 2);
+//! ```
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// A fresh owner id: every list set that fills memos takes one when it
+/// is built.
+pub fn owner_id() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+/// Direct-mapped: `2^bits` slots of words up to 16 bytes, each slot
+/// holding the word's length and two integers that spell it exactly (see
+/// `spell`). A longer word, or one whose slot holds another, is computed
+/// afresh.
+pub struct WordMemo {
+    slots: Box<[Slot]>,
+    shift: u32,
+    /// Whose answers the slots hold; 0 before the first claim.
+    owner: u64,
+}
+
+#[derive(Clone, Copy, Default)]
+struct Slot {
+    head: u64,
+    tail: u64,
+    /// 0 for an empty slot: no word is empty.
+    len: u64,
+    value: u64,
+}
+
+impl WordMemo {
+    /// A memo of `2^bits` slots (32 bytes each); `bits` is kept within
+    /// 1..=24.
+    pub fn with_bits(bits: u32) -> Self {
+        let bits = bits.clamp(1, 24);
+        WordMemo {
+            slots: vec![Slot::default(); 1 << bits].into_boxed_slice(),
+            shift: 64 - bits,
+            owner: 0,
+        }
+    }
+
+    /// Makes the memo `owner`'s: if it held another's answers, they are
+    /// forgotten.
+    #[inline]
+    pub fn claim(&mut self, owner: u64) {
+        if self.owner != owner {
+            self.slots.fill(Slot::default());
+            self.owner = owner;
+        }
+    }
+
+    /// The answer memoized for `w`, or `compute()` (then remembered).
+    #[inline]
+    pub fn get_or(&mut self, w: &[u8], compute: impl FnOnce() -> u64) -> u64 {
+        let Some((head, tail)) = spell(w) else {
+            return compute();
+        };
+        let len = w.len() as u64;
+        let h = (head ^ tail.rotate_left(29) ^ len).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let Some(slot) = self.slots.get_mut((h >> self.shift) as usize) else {
+            return compute();
+        };
+        if slot.len == len && slot.head == head && slot.tail == tail {
+            return slot.value;
+        }
+        let value = compute();
+        *slot = Slot {
+            head,
+            tail,
+            len,
+            value,
+        };
+        value
+    }
+}
+
+/// Two words that `spell` the same, with the same length, are the same
+/// word: for 8 to 16 bytes, the first and last eight bytes (which overlap
+/// below 16) cover every byte; for 4 to 7, the first and last four; for
+/// 1 to 3, the first, middle and last byte. `None` for longer words.
+#[inline]
+fn spell(w: &[u8]) -> Option<(u64, u64)> {
+    let n = w.len();
+    let u64_at = |i: usize| {
+        w.get(i..i + 8)
+            .and_then(|b| b.try_into().ok())
+            .map(u64::from_le_bytes)
+    };
+    let u32_at = |i: usize| {
+        w.get(i..i + 4)
+            .and_then(|b| b.try_into().ok())
+            .map(|b| u64::from(u32::from_le_bytes(b)))
+    };
+    match n {
+        8..=16 => Some((u64_at(0)?, u64_at(n - 8)?)),
+        4..=7 => Some((u32_at(0)?, u32_at(n - 4)?)),
+        1..=3 => Some((
+            u64::from(*w.first()?) | u64::from(*w.get(n / 2)?) << 8,
+            u64::from(*w.last()?),
+        )),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// Words of the same length that differ in any one byte spell
+        /// differently (so a memo slot never answers for another word);
+        /// only words up to 16 bytes are spelled.
+        #[test]
+        fn memo_spelling_is_exact(a in "[ab]{1,17}", i in 0usize..17) {
+            let a = a.as_bytes();
+            let mut b = a.to_vec();
+            let k = i % a.len();
+            b[k] ^= 1;
+            proptest::prop_assert_eq!(spell(a).is_some(), a.len() <= 16);
+            if spell(a).is_some() {
+                proptest::prop_assert_ne!(spell(a), spell(&b));
+            }
+        }
+    }
+
+    #[test]
+    fn answers_are_the_computed_ones_and_stay_with_their_owner() {
+        // Two slots only: words share them, and each answer must still be
+        // the one computed for that word.
+        let mut memo = WordMemo::with_bits(1);
+        let (a, b) = (owner_id(), owner_id());
+        memo.claim(a);
+        let words = [
+            "the",
+            "the",
+            "film",
+            "Festival",
+            "a",
+            "internationalized",
+            "internationalized",
+        ];
+        let mut computed = 0;
+        for w in words {
+            let got = memo.get_or(w.as_bytes(), || {
+                computed += 1;
+                w.len() as u64
+            });
+            assert_eq!(got, w.len() as u64, "{w}");
+        }
+        // The second `the` was remembered; a 17-byte word never is.
+        assert_eq!(computed, words.len() - 1);
+        // Claimed again by the same owner: kept. By another: forgotten.
+        memo.get_or(b"the", || 3);
+        memo.claim(a);
+        assert_eq!(memo.get_or(b"the", || 99), 3);
+        memo.claim(b);
+        assert_eq!(memo.get_or(b"the", || 99), 99);
+    }
+}
