@@ -6,9 +6,9 @@
 //! is not taken by another. Guarantees: an answer is only ever given for
 //! the exact word it was computed for (words are spelled exactly, not
 //! hashed), memory is fixed whatever the corpus, and answers computed for
-//! one owner (a [`Patterns`](crate::patterns::Patterns) or a
-//! [`Gazetteer`](crate::gazetteer::Gazetteer), each with its own lists)
-//! are never given to another: a memo that changes hands starts empty.
+//! one owner (a [`Patterns`](crate::patterns::Patterns), with its own
+//! lexicons) are never given to another: a memo that changes hands
+//! starts empty.
 //!
 //! ```
 //! use kinex::memo::{owner_id, WordMemo};
