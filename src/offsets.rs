@@ -6,7 +6,7 @@
 //! a sorted list of segments, not a per-byte table: a copied segment maps
 //! byte for byte, a separator maps to nothing. A span's start is mapped by
 //! its first byte and its end by its last byte, so a span never swallows
-//! noise at its edges; [`OffsetMap::to_raw`] refuses a span that would cross
+//! noise at its edges; [`CleanText::to_raw`] refuses a span that would cross
 //! removed noise or start or end on a separator, which is what guarantees
 //! that no entity ever touches noise.
 

@@ -4,7 +4,7 @@
 //! A [`RawSpan`] indexes the bytes of the file exactly as read; a
 //! [`CleanSpan`] indexes the cleaned text that extraction works on. The two
 //! are different types so that a clean offset can never leak into a record
-//! by accident: only [`crate::offsets::OffsetMap`] turns one into the other,
+//! by accident: only [`crate::offsets::CleanText`] turns one into the other,
 //! and only raw spans leave the library.
 
 use serde::{Deserialize, Serialize};
