@@ -448,6 +448,7 @@ pub fn run_jsonl(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::atomic::{AtomicU64, Ordering};
 
     #[test]
     fn jsonl_lines_parse_or_say_why() {
@@ -504,21 +505,42 @@ mod tests {
             doc: "gone.txt".into(),
         });
         want.push(br#"{"doc":"gone.txt","error":"no such file or directory"}"#.to_vec());
-        let (mut out, mut err) = (Vec::new(), Vec::new());
-        let s = run_files(&pipeline, &inputs, None, &mut out, &mut err, &Quiet).unwrap();
-        let got: Vec<&[u8]> = out
-            .split(|&b| b == b'\n')
-            .filter(|l| !l.is_empty())
-            .collect();
-        assert_eq!(got.len(), want.len());
-        for (k, (g, w)) in got.iter().zip(&want).enumerate() {
-            assert!(g == w, "line {k} differs");
+        // The same lines in the same order whatever the number of threads.
+        for threads in [1, 2, 3] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let (mut out, mut err) = (Vec::new(), Vec::new());
+            let counted = Counted::default();
+            let s = pool
+                .install(|| run_files(&pipeline, &inputs, None, &mut out, &mut err, &counted))
+                .unwrap();
+            let got: Vec<&[u8]> = out
+                .split(|&b| b == b'\n')
+                .filter(|l| !l.is_empty())
+                .collect();
+            assert_eq!(got.len(), want.len(), "{threads} threads");
+            for (k, (g, w)) in got.iter().zip(&want).enumerate() {
+                assert!(g == w, "line {k} differs ({threads} threads)");
+            }
+            assert_eq!((s.documents, s.failed), (want.len(), 2));
+            assert_eq!(counted.0.load(Ordering::Relaxed), want.len() as u64);
+            assert_eq!(
+                String::from_utf8(err).unwrap(),
+                "070.txt: looks like a binary file (NUL byte at offset 3); skipped\n\
+                 gone.txt: no such file or directory\n"
+            );
         }
-        assert_eq!((s.documents, s.failed), (want.len(), 2));
-        assert_eq!(
-            String::from_utf8(err).unwrap(),
-            "070.txt: looks like a binary file (NUL byte at offset 3); skipped\n\
-             gone.txt: no such file or directory\n"
-        );
+    }
+
+    /// Counts the documents the progress bar is moved past.
+    #[derive(Default)]
+    struct Counted(AtomicU64);
+
+    impl Progress for Counted {
+        fn advance(&self, docs: u64) {
+            self.0.fetch_add(docs, Ordering::Relaxed);
+        }
     }
 }
