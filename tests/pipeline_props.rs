@@ -422,3 +422,39 @@ proptest! {
         }
     }
 }
+
+/// A worker carries its memos from pipeline to pipeline: each pipeline
+/// must still get its own lexicons' answers, as with a fresh worker. The
+/// two pipelines differ only in their role words, which the rules read
+/// through the worker's per-word memo.
+#[test]
+fn a_worker_shared_by_two_pipelines_gives_each_its_own_records() {
+    let with_roles = |roles: &'static str| {
+        Pipeline::build(move || {
+            let mut b = GazetteerBuilder::new();
+            b.add_str("lexicon/role-words.txt", roles)?;
+            b.build()
+        })
+        .unwrap()
+    };
+    let (digger, producer) = (with_roles("gravedigger\n"), with_roles("producer\n"));
+    let raw = b"A portrait of the gravedigger Aslan Kadyrov. Kadyrov left.";
+    let fresh = [
+        digger.extract("a.txt", raw, None, &mut Worker::new()),
+        producer.extract("a.txt", raw, None, &mut Worker::new()),
+    ];
+    assert_ne!(fresh[0], fresh[1], "the role word should matter here");
+    let mut w = Worker::new();
+    for round in 0..2 {
+        assert_eq!(
+            digger.extract("a.txt", raw, None, &mut w),
+            fresh[0],
+            "round {round}"
+        );
+        assert_eq!(
+            producer.extract("a.txt", raw, None, &mut w),
+            fresh[1],
+            "round {round}"
+        );
+    }
+}
