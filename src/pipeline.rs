@@ -33,7 +33,9 @@ pub struct Pipeline {
     patterns: Patterns,
 }
 
-/// Per-thread scratch space, reused between documents.
+/// Per-thread scratch space, reused between documents, and safe to
+/// reuse between pipelines: what it remembers of one pipeline's lists
+/// (the rules' per-word memo) is dropped when another uses it.
 #[derive(Default)]
 pub struct Worker {
     noise: Vec<Noise>,
