@@ -225,7 +225,7 @@ struct Cand {
 struct Family {
     re: meta::Regex,
     /// The pattern's source, for the tests' whole-text scan.
-    #[cfg_attr(not(test), allow(dead_code))]
+    #[cfg(test)]
     pattern: String,
     bit: u16,
 }
@@ -234,6 +234,7 @@ impl Family {
     fn new(p: &str, bit: u16) -> Self {
         Family {
             re: meta_re(p),
+            #[cfg(test)]
             pattern: p.to_owned(),
             bit,
         }
@@ -348,7 +349,7 @@ impl<'t> Group<'t> {
         self.end
     }
 
-    #[cfg_attr(not(test), allow(dead_code))]
+    #[cfg(test)]
     fn range(&self) -> std::ops::Range<usize> {
         self.start..self.end
     }
