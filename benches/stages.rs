@@ -1,6 +1,12 @@
 //! Per-stage and end-to-end benchmarks: `cargo bench` (or `cargo bench --
 //! clean` for one stage). Throughput is reported in bytes of raw input.
 //!
+//! Each stage is timed on the path `kinex extract` runs: dates and the
+//! matchers read one token stream made once per document (the `tokens`
+//! benchmark times that), records are written by `RecordRef::write_json`.
+//! What `end_to_end` takes beyond the stages' sum is resolve and the
+//! mapping of spans back to raw offsets.
+//!
 //! The corpus is generated in memory from `samples/` with a fixed seed
 //! (`kinex::corpus::docs`, the generator behind `kinex gen-corpus`), so
 //! every run times the same bytes. Each benchmark first computes what it
@@ -17,9 +23,9 @@ use kinex::gazetteer::Gazetteer;
 use kinex::offsets::CleanText;
 use kinex::patterns::{FlagMemo, Patterns};
 use kinex::pipeline::{Pipeline, Worker};
-use kinex::record::Record;
+use kinex::record::RecordRef;
 use kinex::segment::Segmenter;
-use kinex::tokens::tokenize;
+use kinex::tokens::{tokenize, Token};
 use std::hint::black_box;
 use std::time::Duration;
 
@@ -30,6 +36,7 @@ const BYTES: u64 = 2_000_000;
 // What each stage finds on that corpus (see the module doc).
 const NOISE: usize = 4_759;
 const SENTENCES: usize = 13_359;
+const TOKENS: usize = 279_195;
 const DATES: usize = 3_976;
 const MATCHES: usize = 27_310;
 const ENTITIES: usize = 12_713;
@@ -45,6 +52,8 @@ fn check(what: &str, got: usize, want: usize) {
 struct Fixture {
     docs: Vec<(String, String)>,
     clean: Vec<String>,
+    /// The tokens of each clean text.
+    toks: Vec<Vec<Token>>,
     bytes: u64,
     pipeline: Pipeline,
 }
@@ -54,13 +63,22 @@ fn fixture() -> Fixture {
     let docs = corpus::docs(&gaz, SEED, BYTES);
     let bytes = docs.iter().map(|(_, d)| d.len() as u64).sum();
     let cleaner = Cleaner::new();
-    let clean = docs
+    let clean: Vec<String> = docs
         .iter()
         .map(|(_, d)| cleaner.clean(d.as_bytes()).1.as_str().to_string())
+        .collect();
+    let toks = clean
+        .iter()
+        .map(|t| {
+            let mut v = Vec::new();
+            tokenize(t, &mut v);
+            v
+        })
         .collect();
     Fixture {
         docs,
         clean,
+        toks,
         bytes,
         pipeline: Pipeline::new(gaz),
     }
@@ -105,57 +123,74 @@ fn stages(c: &mut Criterion) {
     check("sentences", segment_all(&mut sents), SENTENCES);
     g.bench_function("segment", |b| b.iter(|| black_box(segment_all(&mut sents))));
 
-    // dates: every date expression with its normalized value.
+    // tokens: the token stream that dates, the matchers and resolve read.
+    let tokens_all = |out: &mut Vec<_>| {
+        let mut n = 0;
+        for t in &f.clean {
+            tokenize(t, out);
+            n += out.len();
+        }
+        n
+    };
+    let mut toks = Vec::new();
+    check("tokens", tokens_all(&mut toks), TOKENS);
+    g.bench_function("tokens", |b| b.iter(|| black_box(tokens_all(&mut toks))));
+
+    // dates: every date expression with its normalized value, from the
+    // tokens.
     let dates = DateFinder::new();
     let anchor = Some(jiff::civil::date(2026, 2, 7));
     let dates_all = || {
         f.clean
             .iter()
-            .map(|t| dates.find(t, anchor).len())
+            .zip(&f.toks)
+            .map(|(t, toks)| dates.find_in(t, toks, anchor).len())
             .sum::<usize>()
     };
     check("dates", dates_all(), DATES);
     g.bench_function("dates", |b| b.iter(|| black_box(dates_all())));
 
-    // match: tokens, the gazetteer automaton and the pattern rules.
+    // match: the gazetteer automaton and the pattern rules, from the
+    // tokens.
     let gaz = f.pipeline.gazetteer();
     let patterns = Patterns::new(gaz.lexicons());
     let mut memo = FlagMemo::new();
-    let mut match_all = |toks: &mut Vec<_>, gm: &mut Vec<_>, cands: &mut Vec<_>| {
+    let mut match_all = |gm: &mut Vec<_>, cands: &mut Vec<_>| {
         let mut n = 0;
-        for t in &f.clean {
-            tokenize(t, toks);
+        for (t, toks) in f.clean.iter().zip(&f.toks) {
             gm.clear();
-            gaz.find_into(t, gm);
+            gaz.find_in(t, toks, gm);
             cands.clear();
             patterns.find_into(t, toks, &mut memo, cands);
             n += gm.len() + cands.len();
         }
         n
     };
-    let (mut toks, mut gm, mut cands) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut gm, mut cands) = (Vec::new(), Vec::new());
     check(
         "gazetteer matches + pattern candidates",
-        match_all(&mut toks, &mut gm, &mut cands),
+        match_all(&mut gm, &mut cands),
         MATCHES,
     );
     g.bench_function("match", |b| {
-        b.iter(|| black_box(match_all(&mut toks, &mut gm, &mut cands)))
+        b.iter(|| black_box(match_all(&mut gm, &mut cands)))
     });
 
-    // emit: JSON serialization of finished records.
-    let mut w = Worker::new();
-    let records: Vec<Record> = f
+    // emit: the JSON line of each finished record, as `kinex extract`
+    // writes it. A record borrows its worker, so each keeps its own.
+    let mut workers: Vec<Worker> = f.docs.iter().map(|_| Worker::new()).collect();
+    let records: Vec<RecordRef> = f
         .docs
         .iter()
-        .map(|(name, d)| f.pipeline.extract(name, d.as_bytes(), None, &mut w))
+        .zip(&mut workers)
+        .map(|((name, d), w)| f.pipeline.extract_ref(name, d.as_bytes(), None, w))
         .collect();
     let mut buf = Vec::with_capacity(1 << 20);
     let emit_all = |buf: &mut Vec<u8>| {
         let mut n = 0;
         for r in &records {
             buf.clear();
-            serde_json::to_writer(&mut *buf, r).expect("serialize");
+            r.write_json(buf).expect("serialize");
             buf.push(b'\n');
             n += buf.len();
         }
@@ -175,13 +210,14 @@ fn stages(c: &mut Criterion) {
         let mut n = 0;
         buf.clear();
         for (name, d) in &f.docs {
-            let r = f.pipeline.extract(name, d.as_bytes(), None, w);
+            let r = f.pipeline.extract_ref(name, d.as_bytes(), None, w);
             n += r.entities.len();
-            serde_json::to_writer(&mut *buf, &r).expect("serialize");
+            r.write_json(buf).expect("serialize");
             buf.push(b'\n');
         }
         n
     };
+    let mut w = Worker::new();
     check("entities", e2e(&mut w, &mut buf), ENTITIES);
     g.bench_function("extract_1_thread", |b| {
         b.iter(|| black_box(e2e(&mut w, &mut buf)))
