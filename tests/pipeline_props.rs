@@ -9,7 +9,7 @@
 //! are non-empty, in order, non-overlapping and within bounds.
 
 use kinex::gazetteer::GazetteerBuilder;
-use kinex::pipeline::{Pipeline, Worker};
+use kinex::pipeline::{Doc, Pipeline, Worker};
 use kinex::record::Record;
 use proptest::prelude::*;
 use std::collections::BTreeSet;
@@ -390,6 +390,44 @@ proptest! {
                     String::from_utf8(json).unwrap(),
                     serde_json::to_string(&owned).unwrap()
                 );
+            }
+        }
+    }
+
+    /// A batch gives each document the record it gets on its own, in
+    /// order, with its own date; one worker runs batches of changing
+    /// sizes (its buffers kept, given back, or grown between them).
+    #[test]
+    fn a_batch_gives_each_document_its_own_record(
+        texts in prop::collection::vec(article(), 0..6),
+        bad in corrupted(),
+        cut in 0usize..7,
+    ) {
+        let p = embedded();
+        let date = Some(jiff::civil::date(2026, 2, 7));
+        let mut raws: Vec<&[u8]> = texts.iter().map(|t| t.as_bytes()).collect();
+        raws.insert(raws.len() / 2, &bad);
+        let docs: Vec<Doc> = raws
+            .iter()
+            .enumerate()
+            .map(|(i, raw)| Doc { name: "d", raw, date: (i % 2 == 1).then_some(date).flatten() })
+            .collect();
+        let want: Vec<String> = docs
+            .iter()
+            .map(|d| serde_json::to_string(&p.extract(d.name, d.raw, d.date, &mut Worker::new())).unwrap())
+            .collect();
+        let mut w = Worker::new();
+        let cut = cut.min(docs.len());
+        for (at, part) in [(0, &docs[..]), (0, &docs[..cut]), (cut, &docs[cut..]), (0, &docs[..])] {
+            let mut got = Vec::new();
+            p.extract_batch(part, &mut w, |i, rec| {
+                let mut json = Vec::new();
+                rec.write_json(&mut json).unwrap();
+                got.push((i, String::from_utf8(json).unwrap()));
+            });
+            prop_assert_eq!(got.len(), part.len());
+            for (i, json) in got {
+                prop_assert_eq!(&json, &want[at + i]);
             }
         }
     }
