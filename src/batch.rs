@@ -11,16 +11,39 @@
 //! counts them so the binary can exit 2.
 
 use crate::error::Error;
-use crate::pipeline::{Pipeline, Worker};
+use crate::pipeline::{Doc, Pipeline, Worker};
 use crate::record::{ErrorRecord, RecordRef};
 use globset::{Glob, GlobMatcher};
 use rayon::prelude::*;
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use std::io::{self, BufRead, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::{Condvar, Mutex, MutexGuard};
 
-/// How many documents are read and processed together; bounds memory.
+/// How many JSON Lines documents are read and processed together; bounds
+/// memory.
 const CHUNK: usize = 64;
+
+/// Raw bytes a thread gathers into one batch: the pipeline runs each
+/// stage over the whole batch before the next
+/// ([`Pipeline::extract_batch`]), which keeps each stage's automata and
+/// tables in cache. Batches of 512 KB ran as fast as batches of 1 MB
+/// (`PERFORMANCE.md`, "Thirteenth pass") with less memory; the
+/// documents' buffers grow with the batch.
+const BATCH_BYTES: usize = 1 << 19;
+
+/// How far past the next line to write a thread may take documents: the
+/// finished lines held back to keep the output in order stay within this
+/// many documents.
+const WINDOW: usize = 256;
+
+/// At most this many documents in a batch, however small: each keeps
+/// its own buffers in the worker.
+const BATCH_DOCS: usize = 64;
+
+/// Written lines' buffers kept for reuse; the rest are freed.
+const FREE_LINES: usize = 64;
 
 /// One document to process.
 #[derive(Debug, Clone)]
@@ -158,10 +181,24 @@ impl Input {
     }
 }
 
-/// Reads a document into `buf` (emptied first), refusing binary files (a
-/// NUL byte, as ripgrep does); the error is the reason to report.
-fn read_input(input: &Input, buf: &mut Vec<u8>) -> Result<(), String> {
-    buf.clear();
+/// Appends a document to `buf` and gives the range it fills; on an error
+/// (the reason to report), `buf` is left as it was. Binary files (a NUL
+/// byte, as ripgrep does) are refused.
+fn append_input(input: &Input, buf: &mut Vec<u8>) -> Result<std::ops::Range<usize>, String> {
+    let from = buf.len();
+    let read = read_into(input, buf).and_then(|()| match memchr::memchr(0, &buf[from..]) {
+        Some(at) => Err(format!(
+            "looks like a binary file (NUL byte at offset {at}); skipped"
+        )),
+        None => Ok(from..buf.len()),
+    });
+    if read.is_err() {
+        buf.truncate(from);
+    }
+    read
+}
+
+fn read_into(input: &Input, buf: &mut Vec<u8>) -> Result<(), String> {
     match input {
         Input::Broken { error, .. } => return Err(error.clone()),
         Input::Stdin => {
@@ -179,12 +216,7 @@ fn read_input(input: &Input, buf: &mut Vec<u8>) -> Result<(), String> {
             f.read_to_end(buf).map_err(|e| io_reason(&e))?;
         }
     }
-    match memchr::memchr(0, buf) {
-        Some(at) => Err(format!(
-            "looks like a binary file (NUL byte at offset {at}); skipped"
-        )),
-        None => Ok(()),
-    }
+    Ok(())
 }
 
 /// Writes a record's JSON (UTF-8, as serde_json writes it, no newline)
@@ -231,7 +263,13 @@ impl Progress for Quiet {}
 #[derive(Default)]
 struct Local {
     worker: Worker,
+    /// A batch's documents, read one after another.
     raw: Vec<u8>,
+    /// The documents that went into the pipeline (the rest failed to
+    /// read): their place in `lines` and their bytes in `raw`.
+    taken: Vec<(usize, std::ops::Range<usize>)>,
+    /// A batch's documents: index in the run and line.
+    lines: Vec<(usize, Line)>,
 }
 
 thread_local! {
@@ -314,6 +352,14 @@ impl Slots {
 
 /// Runs the pipeline over `inputs`, writing one JSON line each to `out`
 /// and `path: reason` lines to `err` for documents that failed.
+///
+/// As many threads as the current rayon pool has
+/// (`rayon::current_num_threads`; for one, the calling thread does it
+/// all) each take the next documents in order until they hold
+/// [`BATCH_BYTES`], run them as one batch, and hand their lines back; the
+/// calling thread writes the lines in input order as they complete. No
+/// thread waits for a slower one's batch unless it has run [`WINDOW`]
+/// documents ahead of the output.
 pub fn run_files(
     pipeline: &Pipeline,
     inputs: &[Input],
@@ -322,31 +368,279 @@ pub fn run_files(
     err: &mut dyn Write,
     progress: &dyn Progress,
 ) -> io::Result<Summary> {
-    let mut summary = Summary::default();
-    let mut slots = Slots::new();
-    for chunk in inputs.chunks(CHUNK) {
-        let one = |input: &Input, json: &mut Vec<u8>| {
-            with_local(|l| {
-                let doc = input.doc();
-                let r = match read_input(input, &mut l.raw) {
-                    Ok(()) => {
-                        let rec = pipeline.extract_ref(doc, &l.raw, date, &mut l.worker);
-                        write_json(&rec, json);
-                        (l.raw.len() as u64, None)
-                    }
-                    Err(error) => {
-                        write_error_json(doc, &error, json);
-                        (0, Some((doc.to_string(), error)))
-                    }
-                };
-                trim(&mut l.raw);
-                r
-            })
-        };
-        slots.run(chunk, one, out, err, &mut summary)?;
-        progress.advance(chunk.len() as u64);
+    let threads = rayon::current_num_threads().max(1);
+    run_files_sized(
+        pipeline,
+        inputs,
+        date,
+        (out, err, progress),
+        threads,
+        (BATCH_BYTES, WINDOW),
+    )
+}
+
+/// A finished document's line and what the summary counts of it.
+struct Line {
+    json: Vec<u8>,
+    bytes: u64,
+    /// `(doc, reason)` for a document that could not be read.
+    failed: Option<(String, String)>,
+}
+
+/// What the threads of a run share.
+struct Queue {
+    state: Mutex<QueueState>,
+    /// Signalled when a line is finished, the output moves on, or the
+    /// run stops.
+    changed: Condvar,
+}
+
+#[derive(Default)]
+struct QueueState {
+    /// The next document no thread has taken.
+    next_take: usize,
+    /// The next document whose line is to be written.
+    next_write: usize,
+    /// Finished lines not yet written, by document index.
+    done: BTreeMap<usize, Line>,
+    /// Written lines' buffers, for the threads to reuse.
+    free: Vec<Vec<u8>>,
+    /// Writing failed: take no more documents.
+    stop: bool,
+}
+
+impl Queue {
+    fn lock(&self) -> MutexGuard<'_, QueueState> {
+        // A thread that panicked while holding the lock left the state
+        // consistent (each update is one assignment or one insert).
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
-    Ok(summary)
+}
+
+fn run_files_sized(
+    pipeline: &Pipeline,
+    inputs: &[Input],
+    date: Option<jiff::civil::Date>,
+    (out, err, progress): (&mut dyn Write, &mut dyn Write, &dyn Progress),
+    threads: usize,
+    (batch_bytes, window): (usize, usize),
+) -> io::Result<Summary> {
+    let queue = Queue {
+        state: Mutex::new(QueueState::default()),
+        changed: Condvar::new(),
+    };
+    let mut writer = Writer {
+        out,
+        err,
+        progress,
+        summary: Summary::default(),
+    };
+    let work = || {
+        // A thread that panics stops the run, so the writer does not wait
+        // for its lines forever (the scope then passes the panic on).
+        let _stop = StopOnPanic(&queue);
+        with_local(
+            |l| {
+                while run_batch(pipeline, inputs, date, &queue, l, (batch_bytes, window)) {}
+            },
+        )
+    };
+    if threads == 1 {
+        // All on the calling thread: each batch, then its lines.
+        with_local(|l| -> io::Result<()> {
+            while run_batch(pipeline, inputs, date, &queue, l, (batch_bytes, window)) {
+                writer.write_ready(&queue)?;
+            }
+            Ok(())
+        })?;
+        return Ok(writer.summary);
+    }
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            s.spawn(work);
+        }
+        let written = writer.write_all(&queue, inputs.len());
+        if written.is_err() {
+            queue.lock().stop = true;
+            queue.changed.notify_all();
+        }
+        written
+    })?;
+    Ok(writer.summary)
+}
+
+struct StopOnPanic<'a>(&'a Queue);
+
+impl Drop for StopOnPanic<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.0.lock().stop = true;
+            self.0.changed.notify_all();
+        }
+    }
+}
+
+/// The index of the next document to take, if any is left and the run
+/// goes on. A thread that already `holds` documents does not wait for
+/// the output to catch up with the window: it runs what it has.
+fn take_one(q: &Queue, n: usize, window: usize, holds: bool) -> Option<usize> {
+    let mut st = q.lock();
+    loop {
+        if st.stop || st.next_take >= n {
+            return None;
+        }
+        if st.next_take < st.next_write + window {
+            st.next_take += 1;
+            return Some(st.next_take - 1);
+        }
+        if holds {
+            return None;
+        }
+        st = q.changed.wait(st).unwrap_or_else(|e| e.into_inner());
+    }
+}
+
+/// Takes documents until they hold `batch_bytes`, reads them, runs
+/// them through the pipeline as one batch and puts their lines in the
+/// queue. False when there was nothing left to take.
+fn run_batch(
+    pipeline: &Pipeline,
+    inputs: &[Input],
+    date: Option<jiff::civil::Date>,
+    q: &Queue,
+    l: &mut Local,
+    (batch_bytes, window): (usize, usize),
+) -> bool {
+    let Local {
+        worker,
+        raw,
+        taken,
+        lines,
+    } = l;
+    raw.clear();
+    taken.clear();
+    lines.clear();
+    while raw.len() < batch_bytes && lines.len() < BATCH_DOCS {
+        let Some(i) = take_one(q, inputs.len(), window, !lines.is_empty()) else {
+            break;
+        };
+        let mut json = q.lock().free.pop().unwrap_or_default();
+        json.clear();
+        let (bytes, failed) = match append_input(&inputs[i], raw) {
+            Ok(r) => {
+                let n = r.len() as u64;
+                taken.push((lines.len(), r));
+                (n, None)
+            }
+            Err(error) => {
+                let doc = inputs[i].doc();
+                write_error_json(doc, &error, &mut json);
+                (0, Some((doc.to_string(), error)))
+            }
+        };
+        lines.push((
+            i,
+            Line {
+                json,
+                bytes,
+                failed,
+            },
+        ));
+    }
+    if lines.is_empty() {
+        return false;
+    }
+    let docs: Vec<Doc> = taken
+        .iter()
+        .map(|(k, r)| Doc {
+            name: inputs[lines[*k].0].doc(),
+            raw: &raw[r.clone()],
+            date,
+        })
+        .collect();
+    pipeline.extract_batch(&docs, worker, |j, rec| {
+        write_json(&rec, &mut lines[taken[j].0].1.json);
+    });
+    trim(raw);
+    let mut st = q.lock();
+    st.done.extend(lines.drain(..));
+    drop(st);
+    q.changed.notify_all();
+    true
+}
+
+/// The calling thread's end of a run: writes finished lines in input
+/// order.
+struct Writer<'a> {
+    out: &'a mut dyn Write,
+    err: &'a mut dyn Write,
+    progress: &'a dyn Progress,
+    summary: Summary,
+}
+
+impl Writer<'_> {
+    /// Writes the lines that are next in order and finished.
+    fn write_ready(&mut self, q: &Queue) -> io::Result<()> {
+        let ready = {
+            let mut st = q.lock();
+            let mut ready = Vec::new();
+            loop {
+                let next = st.next_write;
+                let Some(line) = st.done.remove(&next) else {
+                    break;
+                };
+                ready.push(line);
+                st.next_write += 1;
+            }
+            ready
+        };
+        if ready.is_empty() {
+            return Ok(());
+        }
+        // The window moved: a thread may be waiting to take more.
+        q.changed.notify_all();
+        let n = ready.len() as u64;
+        let mut spent = Vec::with_capacity(ready.len());
+        for mut line in ready {
+            self.summary.documents += 1;
+            self.summary.bytes += line.bytes;
+            // One write per line, newline included: stdout is line
+            // buffered and scans each write backwards for its last
+            // newline, which a record written apart from its newline
+            // makes a scan of the whole record.
+            line.json.push(b'\n');
+            self.out.write_all(&line.json)?;
+            if let Some((doc, error)) = line.failed {
+                self.summary.failed += 1;
+                // stderr failing must not stop the run.
+                let _ = writeln!(self.err, "{doc}: {error}");
+            }
+            trim(&mut line.json);
+            spent.push(line.json);
+        }
+        self.progress.advance(n);
+        let mut st = q.lock();
+        let room = FREE_LINES.saturating_sub(st.free.len());
+        st.free.extend(spent.into_iter().take(room));
+        Ok(())
+    }
+
+    /// Writes every line, waiting for each in turn.
+    fn write_all(&mut self, q: &Queue, n: usize) -> io::Result<()> {
+        loop {
+            self.write_ready(q)?;
+            let st = q.lock();
+            if st.next_write >= n {
+                return Ok(());
+            }
+            if st.stop {
+                return Err(io::Error::other("a worker thread stopped"));
+            }
+            if !st.done.contains_key(&st.next_write) {
+                drop(q.changed.wait(st).unwrap_or_else(|e| e.into_inner()));
+            }
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -505,24 +799,45 @@ mod tests {
             doc: "gone.txt".into(),
         });
         want.push(br#"{"doc":"gone.txt","error":"no such file or directory"}"#.to_vec());
-        // The same lines in the same order whatever the number of threads.
-        for threads in [1, 2, 3] {
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(threads)
-                .build()
-                .unwrap();
+        // The same lines in the same order whatever the number of threads,
+        // the batch size (one document each, a few, ~all) and how far
+        // ahead of the output threads may run (one document: in turn).
+        let sizes = [
+            (BATCH_BYTES, WINDOW),
+            (1, 1),
+            (1, 2),
+            (30_000, 5),
+            (100_000, 40),
+        ];
+        for (threads, (batch, window)) in [1, 2, 3]
+            .into_iter()
+            .flat_map(|t| sizes.into_iter().map(move |s| (t, s)))
+        {
             let (mut out, mut err) = (Vec::new(), Vec::new());
             let counted = Counted::default();
-            let s = pool
-                .install(|| run_files(&pipeline, &inputs, None, &mut out, &mut err, &counted))
-                .unwrap();
+            let s = run_files_sized(
+                &pipeline,
+                &inputs,
+                None,
+                (&mut out, &mut err, &counted),
+                threads,
+                (batch, window),
+            )
+            .unwrap();
             let got: Vec<&[u8]> = out
                 .split(|&b| b == b'\n')
                 .filter(|l| !l.is_empty())
                 .collect();
-            assert_eq!(got.len(), want.len(), "{threads} threads");
+            assert_eq!(
+                got.len(),
+                want.len(),
+                "{threads} threads, {batch}, {window}"
+            );
             for (k, (g, w)) in got.iter().zip(&want).enumerate() {
-                assert!(g == w, "line {k} differs ({threads} threads)");
+                assert!(
+                    g == w,
+                    "line {k} differs ({threads} threads, {batch}, {window})"
+                );
             }
             assert_eq!((s.documents, s.failed), (want.len(), 2));
             assert_eq!(counted.0.load(Ordering::Relaxed), want.len() as u64);
@@ -531,6 +846,93 @@ mod tests {
                 "070.txt: looks like a binary file (NUL byte at offset 3); skipped\n\
                  gone.txt: no such file or directory\n"
             );
+        }
+    }
+
+    /// `run_files` takes its thread count from the pool it runs in.
+    #[test]
+    fn run_files_uses_the_pools_threads() {
+        let dir = tempfile::tempdir().unwrap();
+        let pipeline = Pipeline::new(crate::gazetteer::Gazetteer::embedded().unwrap());
+        let inputs: Vec<Input> = (0..5)
+            .map(|k| {
+                let doc = format!("{k}.txt");
+                let path = dir.path().join(&doc);
+                std::fs::write(&path, format!("Aktan Abdykalykov spoke on {} May.", k + 1))
+                    .unwrap();
+                Input::File { path, doc }
+            })
+            .collect();
+        let mut lines = Vec::new();
+        for threads in [1, 2] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let (mut out, mut err) = (Vec::new(), Vec::new());
+            let s = pool
+                .install(|| run_files(&pipeline, &inputs, None, &mut out, &mut err, &Quiet))
+                .unwrap();
+            assert_eq!((s.documents, s.failed), (5, 0));
+            lines.push(out);
+        }
+        assert_eq!(lines[0], lines[1]);
+        assert_eq!(lines[0].iter().filter(|&&b| b == b'\n').count(), 5);
+    }
+
+    /// A writer that fails after `left` bytes.
+    struct Full {
+        left: usize,
+    }
+
+    impl Write for Full {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            if buf.len() > self.left {
+                return Err(io::Error::other("disk full"));
+            }
+            self.left -= buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// Output that cannot be written stops the run with its error,
+    /// whatever the threads are doing: none is left waiting (a run that
+    /// hangs fails here after a minute instead of hanging the tests).
+    #[test]
+    fn a_failed_write_stops_the_run() {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let dir = tempfile::tempdir().unwrap();
+            let pipeline = Pipeline::new(crate::gazetteer::Gazetteer::embedded().unwrap());
+            let inputs: Vec<Input> = (0..300)
+                .map(|k| {
+                    let doc = format!("{k:03}.txt");
+                    let path = dir.path().join(&doc);
+                    std::fs::write(&path, "Tomiris opened on 5 May 2019.").unwrap();
+                    Input::File { path, doc }
+                })
+                .collect();
+            for threads in [1, 2, 3] {
+                let mut out = Full { left: 2_000 };
+                let r = run_files_sized(
+                    &pipeline,
+                    &inputs,
+                    None,
+                    (&mut out, &mut Vec::new(), &Quiet),
+                    threads,
+                    (100, 4),
+                );
+                tx.send((threads, r.map_err(|e| e.to_string()))).unwrap();
+            }
+        });
+        for threads in [1, 2, 3] {
+            let got = rx
+                .recv_timeout(std::time::Duration::from_secs(60))
+                .expect("the run did not stop");
+            assert_eq!(got, (threads, Err("disk full".to_string())));
         }
     }
 
