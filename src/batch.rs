@@ -21,8 +21,11 @@ use std::io::{self, BufRead, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Condvar, Mutex, MutexGuard};
 
-/// How many JSON Lines documents are read and processed together; bounds
-/// memory.
+/// How many JSON Lines documents are read and processed together at
+/// most (and four batches' worth of text per thread); bounds memory.
+const JSONL_LINES: usize = 1024;
+
+/// The JSON line buffers kept at first.
 const CHUNK: usize = 64;
 
 /// Raw bytes a thread gathers into one batch: the pipeline runs each
@@ -307,14 +310,17 @@ impl Slots {
         }
     }
 
-    /// Runs `f` on each item and its emptied slot, in parallel, then
-    /// writes the slots' lines in item order. `f` writes the item's line
-    /// and returns the bytes it read and, for a failed item, the
-    /// `(doc, reason)` to report on stderr.
-    fn run<T: Sync>(
+    /// Runs `f` on each group of consecutive items (the ends of the
+    /// groups, in order, the last being `items.len()`) with the items'
+    /// emptied slots, the groups in parallel, then writes the slots'
+    /// lines in item order. `f` writes each item's line and returns, for
+    /// each, the bytes it read and, for a failed item, the `(doc,
+    /// reason)` to report on stderr.
+    fn run_groups<T: Sync>(
         &mut self,
         items: &[T],
-        f: impl Fn(&T, &mut Vec<u8>) -> (u64, Option<(String, String)>) + Sync,
+        ends: &[usize],
+        f: impl Fn(&[T], &mut [Vec<u8>]) -> Vec<(u64, Option<(String, String)>)> + Sync,
         out: &mut dyn Write,
         err: &mut dyn Write,
         s: &mut Summary,
@@ -322,13 +328,20 @@ impl Slots {
         if self.json.len() < items.len() {
             self.json.resize_with(items.len(), Vec::new);
         }
-        let done: Vec<(u64, Option<(String, String)>)> = items
-            .par_iter()
-            .zip(self.json.par_iter_mut())
-            .map(|(item, json)| {
-                json.clear();
-                f(item, json)
+        let mut groups = Vec::with_capacity(ends.len());
+        let (mut rest, mut from) = (&mut self.json[..items.len()], 0);
+        for &end in ends {
+            let (head, tail) = rest.split_at_mut(end - from);
+            groups.push((&items[from..end], head));
+            (rest, from) = (tail, end);
+        }
+        let done: Vec<(u64, Option<(String, String)>)> = groups
+            .into_par_iter()
+            .map(|(items, jsons)| {
+                jsons.iter_mut().for_each(Vec::clear);
+                f(items, jsons)
             })
+            .flatten_iter()
             .collect();
         for ((n, failed), json) in done.into_iter().zip(self.json.iter_mut()) {
             s.documents += 1;
@@ -652,10 +665,7 @@ struct JsonlDoc {
 }
 
 /// Parses one JSONL input line into (id, text, date).
-fn parse_jsonl(
-    line: &str,
-    n: usize,
-) -> Result<(String, String, Option<jiff::civil::Date>), (String, String)> {
+fn parse_jsonl(line: &str, n: usize) -> Result<Parsed, (String, String)> {
     let fallback = format!("<stdin>:{n}");
     let d: JsonlDoc = serde_json::from_str(line).map_err(|e| {
         (
@@ -697,9 +707,13 @@ pub fn run_jsonl(
     let mut slots = Slots::new();
     let mut n = 0usize;
     let mut eof = false;
+    let threads = rayon::current_num_threads().max(1);
     while !eof {
+        // A chunk holds a few batches per thread, so that the threads
+        // rarely wait for each other at its end.
         let mut batch: Vec<(usize, String)> = Vec::with_capacity(CHUNK);
-        while batch.len() < CHUNK {
+        let mut bytes = 0;
+        while batch.len() < JSONL_LINES && bytes < 4 * threads * BATCH_BYTES {
             let mut buf = Vec::new();
             if input.read_until(b'\n', &mut buf)? == 0 {
                 eof = true;
@@ -711,33 +725,61 @@ pub fn run_jsonl(
             if line.trim().is_empty() {
                 continue;
             }
+            bytes += line.len();
             batch.push((n, line));
         }
-        let one = |(n, line): &(usize, String), json: &mut Vec<u8>| match parse_jsonl(
-            line.trim_end_matches(['\n', '\r']),
-            *n,
-        ) {
-            Ok((id, text, date)) => {
-                with_local(|l| {
-                    let rec = pipeline.extract_ref(
-                        &id,
-                        text.as_bytes(),
-                        date.or(default_date),
-                        &mut l.worker,
-                    );
-                    write_json(&rec, json);
+        let parsed: Vec<_> = batch
+            .iter()
+            .map(|(n, line)| parse_jsonl(line.trim_end_matches(['\n', '\r']), *n))
+            .collect();
+        // Consecutive documents in groups of about BATCH_BYTES of text.
+        let mut ends = Vec::new();
+        let mut held = 0;
+        for (k, p) in parsed.iter().enumerate() {
+            held += p.as_ref().map_or(0, |(_, text, _)| text.len());
+            if held >= BATCH_BYTES || k + 1 - ends.last().copied().unwrap_or(0) >= BATCH_DOCS {
+                ends.push(k + 1);
+                held = 0;
+            }
+        }
+        if ends.last() != Some(&parsed.len()) {
+            ends.push(parsed.len());
+        }
+        let group = |items: &[Result<Parsed, (String, String)>], jsons: &mut [Vec<u8>]| {
+            let mut done = Vec::with_capacity(items.len());
+            let mut docs = Vec::with_capacity(items.len());
+            let mut at = Vec::with_capacity(items.len());
+            for (k, (item, json)) in items.iter().zip(jsons.iter_mut()).enumerate() {
+                match item {
+                    Ok((id, text, date)) => {
+                        docs.push(Doc {
+                            name: id,
+                            raw: text.as_bytes(),
+                            date: date.or(default_date),
+                        });
+                        at.push(k);
+                        done.push((text.len() as u64, None));
+                    }
+                    Err((doc, error)) => {
+                        write_error_json(doc, error, json);
+                        done.push((0, Some((doc.clone(), error.clone()))));
+                    }
+                }
+            }
+            with_local(|l| {
+                pipeline.extract_batch(&docs, &mut l.worker, |j, rec| {
+                    write_json(&rec, &mut jsons[at[j]]);
                 });
-                (text.len() as u64, None)
-            }
-            Err((doc, error)) => {
-                write_error_json(&doc, &error, json);
-                (0, Some((doc, error)))
-            }
+            });
+            done
         };
-        slots.run(&batch, one, out, err, &mut summary)?;
+        slots.run_groups(&parsed, &ends, group, out, err, &mut summary)?;
     }
     Ok(summary)
 }
+
+/// A JSON Lines document: id, text, date.
+type Parsed = (String, String, Option<jiff::civil::Date>);
 
 #[cfg(test)]
 mod tests {
@@ -846,6 +888,58 @@ mod tests {
                 "070.txt: looks like a binary file (NUL byte at offset 3); skipped\n\
                  gone.txt: no such file or directory\n"
             );
+        }
+    }
+
+    /// Every JSON Lines record equals its document's record extracted on
+    /// its own (with its own date), across chunks and batches, with
+    /// malformed lines in between, whatever the number of threads.
+    #[test]
+    fn jsonl_lines_give_each_document_its_own_record() {
+        let pipeline = Pipeline::new(crate::gazetteer::Gazetteer::embedded().unwrap());
+        let long = "Parasite won the Palme d'Or at Cannes on May 25, 2019. ".repeat(3_000);
+        let mut input = String::new();
+        let mut want = Vec::new();
+        for k in 0..(JSONL_LINES + 100) {
+            let text = if k % 200 == 0 {
+                long.clone()
+            } else {
+                format!("Bong Joon-ho spoke last year, on {} March.", k % 28 + 1)
+            };
+            let line = match (k % 97 == 5, k % 3 == 1) {
+                (true, _) => format!("{{\"id\": {k}, \"text\": "),
+                (false, true) => {
+                    serde_json::json!({"id": k, "text": text, "date": "2021-06-01"}).to_string()
+                }
+                (false, false) => {
+                    serde_json::json!({"id": k.to_string(), "text": text}).to_string()
+                }
+            };
+            let mut json = Vec::new();
+            match parse_jsonl(&line, k + 1) {
+                Ok((id, text, date)) => {
+                    let rec = pipeline.extract(&id, text.as_bytes(), date, &mut Worker::new());
+                    serde_json::to_writer(&mut json, &rec).unwrap();
+                }
+                Err((doc, error)) => write_error_json(&doc, &error, &mut json),
+            }
+            json.push(b'\n');
+            want.extend(json);
+            input.push_str(&line);
+            input.push('\n');
+        }
+        for threads in [1, 2, 3] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let (mut out, mut err) = (Vec::new(), Vec::new());
+            let s = pool
+                .install(|| run_jsonl(&pipeline, &mut input.as_bytes(), None, &mut out, &mut err))
+                .unwrap();
+            assert_eq!(s.documents, JSONL_LINES + 100, "{threads} threads");
+            assert_eq!(s.failed, 12, "{threads} threads");
+            assert!(out == want, "{threads} threads: the lines differ");
         }
     }
 
