@@ -3,9 +3,11 @@
 //!
 //! Takes paths (files, folders walked recursively with a glob, `-` for
 //! stdin) or JSON Lines on stdin; gives one JSON line per document to a
-//! writer, in sorted path order whatever the thread count. Documents are
-//! streamed in bounded chunks, so a folder of 100k articles is never held
-//! in memory. A document that cannot be read (unreadable, binary, a
+//! writer, in sorted path order whatever the thread count. Each thread
+//! reads and runs about 512 KB of documents at a time, one stage at a
+//! time over them ([`Pipeline::extract_batch`]), and a bounded window of
+//! finished lines waits to be written in order, so a folder of 100k
+//! articles is never held in memory. A document that cannot be read (unreadable, binary, a
 //! dangling link, a malformed JSONL line) gets an error record and a
 //! `path: reason` line on stderr, and the run goes on; [`Summary::failed`]
 //! counts them so the binary can exit 2.
