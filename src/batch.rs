@@ -371,10 +371,10 @@ impl Slots {
 /// As many threads as the current rayon pool has
 /// (`rayon::current_num_threads`; for one, the calling thread does it
 /// all) each take the next documents in order until they hold
-/// [`BATCH_BYTES`], run them as one batch, and hand their lines back; the
+/// `BATCH_BYTES` (512 KB), run them as one batch, and hand their lines back; the
 /// calling thread writes the lines in input order as they complete. No
-/// thread waits for a slower one's batch unless it has run [`WINDOW`]
-/// documents ahead of the output.
+/// thread waits for a slower one's batch unless it has run `WINDOW`
+/// (256) documents ahead of the output.
 pub fn run_files(
     pipeline: &Pipeline,
     inputs: &[Input],

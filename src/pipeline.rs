@@ -181,13 +181,13 @@ impl Pipeline {
     }
 
     /// Runs every stage over `docs` and calls `sink(i, record)` for each
-    /// document in order: the records are those [`extract_ref`]
-    /// (Self::extract_ref) gives one by one, but each stage runs over
-    /// the whole batch before the next starts, so its automata, tables
-    /// and memo stay in cache instead of being evicted by the other
-    /// stages at every document: on the generated corpus, one thread
-    /// runs batches of 0.5–1 MB of text 1.1–1.3× faster than the same
-    /// documents one by one.
+    /// document in order: the records are those
+    /// [`extract_ref`](Self::extract_ref) gives one by one, but each
+    /// stage runs over the whole batch before the next starts, so its
+    /// automata, tables and memo stay in cache instead of being evicted
+    /// by the other stages at every document: on the generated corpus,
+    /// one thread runs batches of 0.5–1 MB of text 1.1–1.3× faster than
+    /// the same documents one by one.
     ///
     /// ```
     /// use kinex::pipeline::{Doc, Pipeline, Worker};
