@@ -47,8 +47,9 @@ const WINDOW: usize = 256;
 /// its own buffers in the worker.
 const BATCH_DOCS: usize = 64;
 
-/// Written lines' buffers kept for reuse; the rest are freed.
-const FREE_LINES: usize = 64;
+/// Written lines' buffers kept for reuse; the rest are freed. Keeping
+/// 64 cost ~20 MB of peak RSS on two threads and no measurable time.
+const FREE_LINES: usize = 16;
 
 /// One document to process.
 #[derive(Debug, Clone)]
