@@ -932,18 +932,37 @@ mod tests {
             input.push('\n');
         }
         for threads in [1, 2, 3] {
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(threads)
-                .build()
-                .unwrap();
             let (mut out, mut err) = (Vec::new(), Vec::new());
-            let s = pool
-                .install(|| run_jsonl(&pipeline, &mut input.as_bytes(), None, &mut out, &mut err))
-                .unwrap();
+            let s = in_pool(threads, || {
+                run_jsonl(&pipeline, &mut input.as_bytes(), None, &mut out, &mut err)
+            })
+            .unwrap();
             assert_eq!(s.documents, JSONL_LINES + 100, "{threads} threads");
             assert_eq!(s.failed, 12, "{threads} threads");
             assert!(out == want, "{threads} threads: the lines differ");
         }
+    }
+
+    /// Writes `n` files `000.txt`, `001.txt`, ... with `text(k)` into
+    /// `dir`, as inputs.
+    fn files_in(dir: &Path, n: usize, text: impl Fn(usize) -> String) -> Vec<Input> {
+        (0..n)
+            .map(|k| {
+                let doc = format!("{k:03}.txt");
+                let path = dir.join(&doc);
+                std::fs::write(&path, text(k)).unwrap();
+                Input::File { path, doc }
+            })
+            .collect()
+    }
+
+    /// Runs `f` in a rayon pool of `threads` threads.
+    fn in_pool<T: Send>(threads: usize, f: impl FnOnce() -> T + Send) -> T {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(f)
     }
 
     /// `run_files` takes its thread count from the pool it runs in.
@@ -951,25 +970,16 @@ mod tests {
     fn run_files_uses_the_pools_threads() {
         let dir = tempfile::tempdir().unwrap();
         let pipeline = Pipeline::new(crate::gazetteer::Gazetteer::embedded().unwrap());
-        let inputs: Vec<Input> = (0..5)
-            .map(|k| {
-                let doc = format!("{k}.txt");
-                let path = dir.path().join(&doc);
-                std::fs::write(&path, format!("Aktan Abdykalykov spoke on {} May.", k + 1))
-                    .unwrap();
-                Input::File { path, doc }
-            })
-            .collect();
+        let inputs = files_in(dir.path(), 5, |k| {
+            format!("Aktan Abdykalykov spoke on {} May.", k + 1)
+        });
         let mut lines = Vec::new();
         for threads in [1, 2] {
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(threads)
-                .build()
-                .unwrap();
             let (mut out, mut err) = (Vec::new(), Vec::new());
-            let s = pool
-                .install(|| run_files(&pipeline, &inputs, None, &mut out, &mut err, &Quiet))
-                .unwrap();
+            let s = in_pool(threads, || {
+                run_files(&pipeline, &inputs, None, &mut out, &mut err, &Quiet)
+            })
+            .unwrap();
             assert_eq!((s.documents, s.failed), (5, 0));
             lines.push(out);
         }
@@ -1004,14 +1014,7 @@ mod tests {
         std::thread::spawn(move || {
             let dir = tempfile::tempdir().unwrap();
             let pipeline = Pipeline::new(crate::gazetteer::Gazetteer::embedded().unwrap());
-            let inputs: Vec<Input> = (0..300)
-                .map(|k| {
-                    let doc = format!("{k:03}.txt");
-                    let path = dir.path().join(&doc);
-                    std::fs::write(&path, "Tomiris opened on 5 May 2019.").unwrap();
-                    Input::File { path, doc }
-                })
-                .collect();
+            let inputs = files_in(dir.path(), 300, |_| "Tomiris opened on 5 May 2019.".into());
             for threads in [1, 2, 3] {
                 let mut out = Full { left: 2_000 };
                 let r = run_files_sized(
