@@ -4,8 +4,11 @@
 //! Each stage is timed on the path `kinex extract` runs: dates and the
 //! matchers read one token stream made once per document (the `tokens`
 //! benchmark times that), records are written by `RecordRef::write_json`.
-//! What `end_to_end` takes beyond the stages' sum is resolve and the
-//! mapping of spans back to raw offsets.
+//! What `end_to_end` takes beyond the stages' sum is resolve, the
+//! mapping of spans back to raw offsets, and the stages evicting each
+//! other's tables from the cache at every document, which
+//! `extract_batches_1_thread` (batches of 512 KB, each stage over a
+//! whole batch, as the batch runner runs them) takes back.
 //!
 //! The corpus is generated in memory from `samples/` with a fixed seed
 //! (`kinex::corpus::docs`, the generator behind `kinex gen-corpus`), so
@@ -22,7 +25,7 @@ use kinex::dates::DateFinder;
 use kinex::gazetteer::Gazetteer;
 use kinex::offsets::CleanText;
 use kinex::patterns::{FlagMemo, Patterns};
-use kinex::pipeline::{Pipeline, Worker};
+use kinex::pipeline::{Doc, Pipeline, Worker};
 use kinex::record::RecordRef;
 use kinex::segment::Segmenter;
 use kinex::tokens::{tokenize, Token};
@@ -32,6 +35,9 @@ use std::time::Duration;
 /// Seed and size of the benchmark corpus.
 const SEED: u64 = 42;
 const BYTES: u64 = 2_000_000;
+/// Raw bytes per batch in the batched end-to-end benchmark, as the batch
+/// runner takes them.
+const BATCH: usize = 512 * 1024;
 
 // What each stage finds on that corpus (see the module doc).
 const NOISE: usize = 4_759;
@@ -200,7 +206,8 @@ fn stages(c: &mut Criterion) {
     g.bench_function("emit", |b| b.iter(|| black_box(emit_all(&mut buf))));
     g.finish();
 
-    // end to end: raw bytes in, JSON lines out, one thread.
+    // end to end: raw bytes in, JSON lines out, one thread; document by
+    // document, and in batches of ~512 KB as `kinex extract` runs them.
     let mut g = c.benchmark_group("end_to_end");
     g.sample_size(10)
         .warm_up_time(Duration::from_secs(1))
@@ -221,6 +228,36 @@ fn stages(c: &mut Criterion) {
     check("entities", e2e(&mut w, &mut buf), ENTITIES);
     g.bench_function("extract_1_thread", |b| {
         b.iter(|| black_box(e2e(&mut w, &mut buf)))
+    });
+    let mut batches: Vec<Vec<Doc>> = vec![Vec::new()];
+    let mut held = 0;
+    for (name, d) in &f.docs {
+        if held >= BATCH {
+            batches.push(Vec::new());
+            held = 0;
+        }
+        held += d.len();
+        batches.last_mut().expect("one batch").push(Doc {
+            name,
+            raw: d.as_bytes(),
+            date: None,
+        });
+    }
+    let batched = |w: &mut Worker, buf: &mut Vec<u8>| {
+        let mut n = 0;
+        buf.clear();
+        for batch in &batches {
+            f.pipeline.extract_batch(batch, w, |_, r| {
+                n += r.entities.len();
+                r.write_json(buf).expect("serialize");
+                buf.push(b'\n');
+            });
+        }
+        n
+    };
+    check("entities", batched(&mut w, &mut buf), ENTITIES);
+    g.bench_function("extract_batches_1_thread", |b| {
+        b.iter(|| black_box(batched(&mut w, &mut buf)))
     });
     g.finish();
 }
