@@ -14,7 +14,8 @@ fuzz_target!(|raw: &[u8]| {
     let mut input = raw;
     let mut out = Vec::new();
     let mut err = Vec::new();
-    let s = run_jsonl(p, &mut input, None, &mut out, &mut err).expect("writing to a Vec cannot fail");
+    let s =
+        run_jsonl(p, &mut input, None, &mut out, &mut err).expect("writing to a Vec cannot fail");
     let lines = out.split(|&b| b == b'\n').filter(|l| !l.is_empty()).count();
     assert_eq!(lines, s.documents);
     for line in out.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
