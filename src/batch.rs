@@ -7,10 +7,10 @@
 //! reads and runs about 512 KB of documents at a time, one stage at a
 //! time over them ([`Pipeline::extract_batch`]), and a bounded window of
 //! finished lines waits to be written in order, so a folder of 100k
-//! articles is never held in memory. A document that cannot be read (unreadable, binary, a
-//! dangling link, a malformed JSONL line) gets an error record and a
-//! `path: reason` line on stderr, and the run goes on; [`Summary::failed`]
-//! counts them so the binary can exit 2.
+//! articles is never held in memory. A document that cannot be read
+//! (unreadable, binary, a dangling link, a malformed JSONL line) gets an
+//! error record and a `path: reason` line on stderr, and the run goes
+//! on; [`Summary::failed`] counts them so the binary can exit 2.
 
 use crate::error::Error;
 use crate::pipeline::{Doc, Pipeline, Worker};
@@ -324,9 +324,7 @@ impl Slots {
         items: &[T],
         ends: &[usize],
         f: impl Fn(&[T], &mut [Vec<u8>]) -> Vec<(u64, Option<(String, String)>)> + Sync,
-        out: &mut dyn Write,
-        err: &mut dyn Write,
-        s: &mut Summary,
+        w: &mut Writer,
     ) -> io::Result<()> {
         if self.json.len() < items.len() {
             self.json.resize_with(items.len(), Vec::new);
@@ -347,20 +345,7 @@ impl Slots {
             .flatten_iter()
             .collect();
         for ((n, failed), json) in done.into_iter().zip(self.json.iter_mut()) {
-            s.documents += 1;
-            s.bytes += n;
-            // One write per line, newline included: stdout is line
-            // buffered and scans each write backwards for its last
-            // newline, which a record written apart from its newline
-            // makes a scan of the whole record.
-            json.push(b'\n');
-            out.write_all(json)?;
-            trim(json);
-            if let Some((doc, error)) = failed {
-                s.failed += 1;
-                // stderr failing must not stop the run.
-                let _ = writeln!(err, "{doc}: {error}");
-            }
+            w.write_line(json, n, failed)?;
         }
         Ok(())
     }
@@ -372,8 +357,9 @@ impl Slots {
 /// As many threads as the current rayon pool has
 /// (`rayon::current_num_threads`; for one, the calling thread does it
 /// all) each take the next documents in order until they hold
-/// `BATCH_BYTES` (512 KB), run them as one batch, and hand their lines back; the
-/// calling thread writes the lines in input order as they complete. No
+/// `BATCH_BYTES` (512 KB), run them as one batch, and hand their lines
+/// back; the calling thread writes the lines in input order as they
+/// complete. No
 /// thread waits for a slower one's batch unless it has run `WINDOW`
 /// (256) documents ahead of the output.
 pub fn run_files(
@@ -586,7 +572,7 @@ fn run_batch(
 }
 
 /// The calling thread's end of a run: writes finished lines in input
-/// order.
+/// order and counts them.
 struct Writer<'a> {
     out: &'a mut dyn Write,
     err: &'a mut dyn Write,
@@ -595,6 +581,31 @@ struct Writer<'a> {
 }
 
 impl Writer<'_> {
+    /// Writes one finished line (its newline added), counts it, and
+    /// reports a failed document on stderr.
+    fn write_line(
+        &mut self,
+        json: &mut Vec<u8>,
+        bytes: u64,
+        failed: Option<(String, String)>,
+    ) -> io::Result<()> {
+        self.summary.documents += 1;
+        self.summary.bytes += bytes;
+        // One write per line, newline included: stdout is line buffered
+        // and scans each write backwards for its last newline, which a
+        // record written apart from its newline makes a scan of the
+        // whole record.
+        json.push(b'\n');
+        self.out.write_all(json)?;
+        trim(json);
+        if let Some((doc, error)) = failed {
+            self.summary.failed += 1;
+            // stderr failing must not stop the run.
+            let _ = writeln!(self.err, "{doc}: {error}");
+        }
+        Ok(())
+    }
+
     /// Writes the lines that are next in order and finished.
     fn write_ready(&mut self, q: &Queue) -> io::Result<()> {
         let ready = {
@@ -618,20 +629,7 @@ impl Writer<'_> {
         let n = ready.len() as u64;
         let mut spent = Vec::with_capacity(ready.len());
         for mut line in ready {
-            self.summary.documents += 1;
-            self.summary.bytes += line.bytes;
-            // One write per line, newline included: stdout is line
-            // buffered and scans each write backwards for its last
-            // newline, which a record written apart from its newline
-            // makes a scan of the whole record.
-            line.json.push(b'\n');
-            self.out.write_all(&line.json)?;
-            if let Some((doc, error)) = line.failed {
-                self.summary.failed += 1;
-                // stderr failing must not stop the run.
-                let _ = writeln!(self.err, "{doc}: {error}");
-            }
-            trim(&mut line.json);
+            self.write_line(&mut line.json, line.bytes, line.failed)?;
             spent.push(line.json);
         }
         self.progress.advance(n);
@@ -706,7 +704,12 @@ pub fn run_jsonl(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> io::Result<Summary> {
-    let mut summary = Summary::default();
+    let mut writer = Writer {
+        out,
+        err,
+        progress: &Quiet,
+        summary: Summary::default(),
+    };
     let mut slots = Slots::new();
     let mut n = 0usize;
     let mut eof = false;
@@ -776,9 +779,9 @@ pub fn run_jsonl(
             });
             done
         };
-        slots.run_groups(&parsed, &ends, group, out, err, &mut summary)?;
+        slots.run_groups(&parsed, &ends, group, &mut writer)?;
     }
-    Ok(summary)
+    Ok(writer.summary)
 }
 
 /// A JSON Lines document: id, text, date.
