@@ -78,6 +78,8 @@ pub struct Scratch {
     kept: Vec<(usize, usize)>,
     /// Where `link` merges its new mentions with the others.
     merged: Vec<Mention>,
+    /// The tokens `link` looks at (see `key_starts`).
+    hits: Vec<(usize, u8)>,
 }
 
 pub struct Resolver<'a> {
@@ -184,7 +186,14 @@ impl Resolver<'_> {
         // Ids first, so linked mentions (surnames, alternate titles) copy
         // the id of what they link to; then ids for the linked ones left.
         self.assign_ids(text, out);
-        self.link(text, toks, out, taken, &mut scratch.merged);
+        self.link(
+            text,
+            toks,
+            out,
+            taken,
+            &mut scratch.merged,
+            &mut scratch.hits,
+        );
         self.assign_ids(text, out);
     }
 
@@ -242,6 +251,7 @@ impl Resolver<'_> {
         out: &mut Vec<Mention>,
         taken: &mut Taken,
         merged: &mut Vec<Mention>,
+        hits: &mut Vec<(usize, u8)>,
     ) {
         // Name parts of multi-word persons → the full name's mention index.
         let mut parts: HashMap<&str, Option<usize>> = HashMap::new();
@@ -300,17 +310,32 @@ impl Resolver<'_> {
                 }
             }
         }
-        let tail_firsts = FirstBytes::of(tails.keys().map(|k| k.0));
-        // Each loop over the tokens tests the first byte before slicing the
-        // token out: most tokens start no key, and `text` does not then pay
-        // its char-boundary checks. A loop with no keys skips the tokens.
-        let first_byte = |t: &Token| first_byte(text, t);
-        let over = |keys: usize| if keys == 0 { &[][..] } else { toks };
-        for (i, t) in over(tails.len()).iter().enumerate() {
+        // The tokens that may start a key of the three loops below (name
+        // tails, name parts, the first words of titles), found in one pass
+        // by their first byte: most tokens start no key, and each loop then
+        // walks its own few instead of every token (three passes over the
+        // tokens and their first bytes cost more than the loops' work).
+        let mut title_list: Vec<(&str, usize)> = titles.iter().map(|(&t, &k)| (t, k)).collect();
+        title_list.sort();
+        let by_first = titles_by_first_word(&title_list);
+        let hits = key_starts(
+            text,
+            toks,
+            [
+                FirstBytes::of(tails.keys().map(|k| k.0)),
+                FirstBytes::of(parts.keys().copied()),
+                FirstBytes::of(by_first.keys().copied()),
+            ],
+            hits,
+        );
+        let starting = |key: u8| {
+            hits.iter()
+                .filter(move |&&(_, m)| m & key != 0)
+                .map(|&(i, _)| i)
+        };
+        for i in starting(TAIL) {
             let Some(n) = toks.get(i + 1) else { break };
-            if !tail_firsts.has(first_byte(t)) {
-                continue;
-            }
+            let t = &toks[i];
             let a = t.text(text);
             let b = n.text(text);
             let b_stem = &b[..possessive_stem(b)];
@@ -330,13 +355,13 @@ impl Resolver<'_> {
             }
         }
         // Persons by name part.
-        let part_firsts = FirstBytes::of(parts.keys().copied());
         // Many capitalized words share a name part's first letter; their
         // shapes (first and last byte, length) turn most away unhashed.
         let mut part_shapes = WordShapes::default();
         parts.keys().for_each(|k| part_shapes.insert(k.as_bytes()));
-        for (i, t) in over(parts.len()).iter().enumerate() {
-            if t.kind != Kind::Word || !part_firsts.has(first_byte(t)) {
+        for i in starting(PART) {
+            let t = &toks[i];
+            if t.kind != Kind::Word {
                 continue;
             }
             let w = t.text(text);
@@ -395,10 +420,8 @@ impl Resolver<'_> {
             });
         }
         // Titles found again: every whole-word occurrence.
-        let mut titles: Vec<(&str, usize)> = titles.into_iter().collect();
-        titles.sort();
-        let occurrences = title_occurrences(text, toks, &titles);
-        for ((title, k), found) in titles.into_iter().zip(occurrences) {
+        let occurrences = title_occurrences(text, toks, &title_list, &by_first, starting(TITLE));
+        for ((title, k), found) in title_list.into_iter().zip(occurrences) {
             for pos in found {
                 let span = CleanSpan::new(pos, pos + title.len());
                 if !whole_word(text, span) || overlaps_any(taken, span) {
@@ -683,25 +706,32 @@ fn sentence_of(text: &str, span: CleanSpan) -> &str {
 /// each other, as `text.match_indices(title)` finds them at word starts:
 /// one pass over the tokens, looking titles up by their first word, with no
 /// per-document automaton or per-title scan of the text.
-fn title_occurrences(text: &str, toks: &[Token], titles: &[(&str, usize)]) -> Vec<Vec<usize>> {
-    let mut found = vec![Vec::new(); titles.len()];
+/// The titles of `titles` by their first word.
+fn titles_by_first_word<'t>(titles: &[(&'t str, usize)]) -> HashMap<&'t str, Vec<usize>> {
     let mut by_first: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (i, (title, _)) in titles.iter().enumerate() {
+    for (i, &(title, _)) in titles.iter().enumerate() {
         let first = title
             .split(|c: char| !(c.is_alphanumeric() || matches!(c, '-' | '\'' | '’')))
             .next()
             .unwrap_or(title);
         by_first.entry(first).or_default().push(i);
     }
-    if titles.is_empty() {
-        return found;
-    }
-    let firsts = FirstBytes::of(by_first.keys().copied());
-    for t in toks {
-        // The first byte before the slice: most tokens start no title.
-        if !firsts.has(first_byte(text, t)) {
-            continue;
-        }
+    by_first
+}
+
+/// Where each title of `titles` occurs, looked for at the tokens
+/// `candidates` (in order; those whose first byte starts a key of
+/// `by_first`, see [`titles_by_first_word`]).
+fn title_occurrences(
+    text: &str,
+    toks: &[Token],
+    titles: &[(&str, usize)],
+    by_first: &HashMap<&str, Vec<usize>>,
+    candidates: impl Iterator<Item = usize>,
+) -> Vec<Vec<usize>> {
+    let mut found = vec![Vec::new(); titles.len()];
+    for i in candidates {
+        let t = &toks[i];
         let w = t.text(text);
         let stem = possessive_stem(w);
         let Some(list) = by_first
@@ -727,6 +757,39 @@ fn title_occurrences(text: &str, toks: &[Token], titles: &[(&str, usize)]) -> Ve
 /// The first byte of token `t`, read without slicing the token out.
 fn first_byte(text: &str, t: &Token) -> u8 {
     text.as_bytes().get(t.start).copied().unwrap_or(0)
+}
+
+/// Bits of [`key_starts`]: the token's first byte starts a name tail, a
+/// name part, the first word of a title.
+const TAIL: u8 = 1;
+const PART: u8 = 2;
+const TITLE: u8 = 4;
+
+/// Into `out` (cleared first): each token whose first byte some key of
+/// `firsts` (tails, parts, titles) starts with, with the bits of those
+/// key sets; none when every set is empty.
+fn key_starts<'o>(
+    text: &str,
+    toks: &[Token],
+    firsts: [FirstBytes; 3],
+    out: &'o mut Vec<(usize, u8)>,
+) -> &'o [(usize, u8)] {
+    out.clear();
+    let mut mask = [0u8; 256];
+    for (b, m) in mask.iter_mut().enumerate() {
+        let b = b as u8;
+        *m = u8::from(firsts[0].has(b)) * TAIL
+            | u8::from(firsts[1].has(b)) * PART
+            | u8::from(firsts[2].has(b)) * TITLE;
+    }
+    if mask.iter().all(|&m| m == 0) {
+        return out;
+    }
+    out.extend(toks.iter().enumerate().filter_map(|(i, t)| {
+        let m = mask[usize::from(first_byte(text, t))];
+        (m != 0).then_some((i, m))
+    }));
+    out
 }
 
 fn possessive_stem(w: &str) -> usize {
