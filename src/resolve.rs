@@ -470,6 +470,12 @@ impl Resolver<'_> {
     }
 
     fn assign_ids(&self, text: &str, out: &mut [Mention]) {
+        // Only a mention without an id is given one: with none (always so
+        // after `link`, whose mentions copy the ids of those they link
+        // to), the maps below need not be built.
+        if out.iter().all(|m| !m.id.is_empty()) {
+            return;
+        }
         // The maps hold indices into `out`, not copies of ids: a mention
         // they point at already has its id (or is a multi-word name, which
         // the loops below never assign), so reading it later is the same.
