@@ -64,16 +64,21 @@ const FILM_CONTEXT: &[&str] = &[
     "remake",
 ];
 
-/// A candidate's place in the order of `resolve` (see there).
+/// A candidate's place in the order of `resolve` (see [`by_strength`]).
 type SortKey = (bool, Reverse<usize>, Reverse<i32>, usize, EntityType, usize);
+
+/// The bits of a packed key (see [`packed_key`]) that hold the index.
+const KEY_INDEX: u128 = (1 << 28) - 1;
 
 /// Reusable buffers for one thread.
 #[derive(Debug, Default)]
 pub struct Scratch {
     negatives: Vec<CleanSpan>,
     taken: Taken,
-    /// The candidates' sort keys, strongest first; the index is last.
-    order: Vec<SortKey>,
+    /// The candidates' packed sort keys (see `by_strength`).
+    keys: Vec<u128>,
+    /// The candidates' indices, strongest first.
+    order: Vec<usize>,
     /// The kept candidates as (start, index), put in text order.
     kept: Vec<(usize, usize)>,
     /// Where `link` merges its new mentions with the others.
@@ -134,31 +139,13 @@ impl Resolver<'_> {
             !hit
         });
         promote_containing(cands);
-        // Strong evidence first, then longer, then higher priority; ties by
-        // position and type so the result never depends on input order,
-        // and last by index, which makes the unstable sort of these keys
-        // give the order a stable sort of the candidates would. The keys
-        // are sorted, not the candidates (ten words each) nor indices
-        // compared through the candidates (two scattered reads per
-        // comparison).
-        let order = &mut scratch.order;
-        order.clear();
-        order.extend(cands.iter().enumerate().map(|(k, c)| {
-            (
-                c.priority < P_GAZ,
-                Reverse(c.span.len()),
-                Reverse(c.priority),
-                c.span.start,
-                c.ty,
-                k,
-            )
-        }));
-        order.sort_unstable();
+        let fits = text.len() <= u32::MAX as usize && cands.len() <= KEY_INDEX as usize + 1;
+        by_strength(cands, fits, &mut scratch.keys, &mut scratch.order);
         let taken = &mut scratch.taken;
         taken.reset(text.len());
         let kept = &mut scratch.kept;
         kept.clear();
-        for &(.., k) in order.iter() {
+        for &k in scratch.order.iter() {
             let span = cands[k].span;
             if span.is_empty() || overlaps_any(taken, span) {
                 continue;
@@ -552,6 +539,58 @@ impl Resolver<'_> {
     }
 }
 
+/// The indices of `cands` into `order` (cleared first), strongest first:
+/// strong evidence first, then longer, then higher priority; ties by
+/// position and type so the result never depends on input order, and
+/// last by index, which makes the unstable sort of these keys give the
+/// order a stable sort of the candidates would. The keys are sorted, not
+/// the candidates (ten words each) nor indices compared through the
+/// candidates (two scattered reads per comparison).
+///
+/// With `packed` (the caller checks that every span fits in 32 bits and
+/// every index in 28), each key is one integer, compared at once instead
+/// of field by field: that sort took a third of this step.
+fn by_strength(cands: &[Candidate], packed: bool, keys: &mut Vec<u128>, order: &mut Vec<usize>) {
+    order.clear();
+    if packed {
+        keys.clear();
+        keys.extend(cands.iter().enumerate().map(|(k, c)| packed_key(c, k)));
+        keys.sort_unstable();
+        order.extend(keys.iter().map(|&key| (key & KEY_INDEX) as usize));
+        return;
+    }
+    let mut tuples: Vec<SortKey> = cands
+        .iter()
+        .enumerate()
+        .map(|(k, c)| {
+            (
+                c.priority < P_GAZ,
+                Reverse(c.span.len()),
+                Reverse(c.priority),
+                c.span.start,
+                c.ty,
+                k,
+            )
+        })
+        .collect();
+    tuples.sort_unstable();
+    order.extend(tuples.iter().map(|&(.., k)| k));
+}
+
+/// The key of [`by_strength`] in one integer, fields from the top: the
+/// weak tier (1 bit), the length reversed (32), the priority reversed
+/// (32, its sign bit flipped so that it orders as unsigned), the start
+/// (32), the type (3), the index (28). The caller makes sure that the
+/// span's ends fit in 32 bits and `k` in 28.
+fn packed_key(c: &Candidate, k: usize) -> u128 {
+    let weak = u128::from(c.priority < P_GAZ) << 127;
+    let len = u128::from(u32::MAX - c.span.len() as u32) << 95;
+    let priority = u128::from(!((c.priority as u32) ^ 0x8000_0000)) << 63;
+    let start = u128::from(c.span.start as u32) << 31;
+    let ty = u128::from(c.ty as u8) << 28;
+    weak | len | priority | start | ty | (k as u128 & KEY_INDEX)
+}
+
 /// Moves `added` into `out` (sorted by start) in the order appending it
 /// and sorting stably by start would give: `added` is sorted stably (it
 /// is short), then the two runs are merged, `out` first on equal starts.
@@ -782,11 +821,12 @@ fn key_starts<'o>(
 ) -> &'o [(usize, u8)] {
     out.clear();
     let mut mask = [0u8; 256];
-    for (b, m) in mask.iter_mut().enumerate() {
-        let b = b as u8;
-        *m = u8::from(firsts[0].has(b)) * TAIL
-            | u8::from(firsts[1].has(b)) * PART
-            | u8::from(firsts[2].has(b)) * TITLE;
+    for (b, m) in (0..=u8::MAX).zip(mask.iter_mut()) {
+        for (set, bit) in firsts.iter().zip([TAIL, PART, TITLE]) {
+            if set.has(b) {
+                *m |= bit;
+            }
+        }
     }
     if mask.iter().all(|&m| m == 0) {
         return out;
@@ -1018,6 +1058,34 @@ mod tests {
             merge_by_start(&mut out, &mut add, &mut buf);
             proptest::prop_assert_eq!(out, want);
             proptest::prop_assert!(add.is_empty());
+        }
+
+        /// The packed keys order candidates as the tuples do: ties in
+        /// every field but the index, priorities of both signs and at the
+        /// extremes, spans up to the 32-bit limit.
+        #[test]
+        fn packed_keys_order_as_the_tuples(
+            cands in proptest::collection::vec(
+                (
+                    proptest::prop_oneof![0usize..8, proptest::strategy::Just(u32::MAX as usize - 9)],
+                    0usize..4,
+                    proptest::prop_oneof![-3i32..3, P_GAZ - 2..P_GAZ + 2, proptest::strategy::Just(i32::MIN), proptest::strategy::Just(i32::MAX)],
+                    0usize..5,
+                ),
+                0..60,
+            ),
+        ) {
+            let cands: Vec<Candidate> = cands
+                .into_iter()
+                .map(|(start, len, priority, ty)| {
+                    let span = CleanSpan::new(start, start + len);
+                    Candidate::new(span, EntityType::ALL[ty], Source::Pattern("t"), priority)
+                })
+                .collect();
+            let (mut keys, mut packed, mut tuples) = (Vec::new(), vec![7], vec![7]);
+            by_strength(&cands, true, &mut keys, &mut packed);
+            by_strength(&cands, false, &mut keys, &mut tuples);
+            proptest::prop_assert_eq!(packed, tuples);
         }
     }
 
