@@ -1008,6 +1008,9 @@ pub struct Patterns {
     /// The shapes of the keys of `word_flags`: other ASCII words skip the
     /// hash lookup.
     key_shapes: WordShapes,
+    /// The flags of each one-byte ASCII punctuation token (most of them),
+    /// computed at build: a table read instead of a lookup per token.
+    punct1: [u64; 128],
     /// This set of lists, for the memos it fills (other lexicons give
     /// other flags).
     id: u64,
@@ -1160,8 +1163,9 @@ impl Patterns {
                 suffix_ends[k] |= 1 << s.len().min(31);
             }
         }
-        Self {
+        let mut p = Self {
             id: owner_id(),
+            punct1: [0; 128],
             key_shapes,
             suffix_ends,
             given: lex.get("given-names").iter().map(|s| s.trim().to_string()).collect(),
@@ -1192,7 +1196,12 @@ impl Patterns {
             word_flags,
             year_paren: Regex::new(r"^\((1[89]\d\d|20\d\d)(?:,?\s+(?:film|movie|documentary|short|feature|animation|TV series|series|TV film|co-director|co-directed|segment|unfinished))?\)$")
                 .unwrap_or_else(|e| panic!("year regex: {e}")),
+        };
+        for b in 0..128u8 {
+            let flags = p.token_flags(char::from(b).encode_utf8(&mut [0; 4]), Kind::Punct);
+            p.punct1[usize::from(b)] = flags;
         }
+        p
     }
 
     /// The `F_*`, cue and `T_*` bits of one token, computed once per
@@ -1330,7 +1339,10 @@ impl Patterns {
             .zip(toks)
             .map(|(w, t)| match t.kind {
                 Kind::Word => memo.get_or(w.as_bytes(), || self.token_flags(w, Kind::Word)),
-                Kind::Punct => self.token_flags(w, Kind::Punct),
+                Kind::Punct => match *w.as_bytes() {
+                    [b] if b.is_ascii() => self.punct1[usize::from(b)],
+                    _ => self.token_flags(w, Kind::Punct),
+                },
             })
             .collect();
         // Room for every token: filtered, the list would grow by copies.
