@@ -83,6 +83,8 @@ pub struct Scratch {
     kept: Vec<(usize, usize)>,
     /// Where `link` merges its new mentions with the others.
     merged: Vec<Mention>,
+    /// The strong persons' spans (see `promote_containing`).
+    strong: Vec<(usize, usize)>,
     /// The tokens `link` looks at (see `key_starts`).
     hits: Vec<(usize, u8)>,
 }
@@ -138,7 +140,7 @@ impl Resolver<'_> {
             };
             !hit
         });
-        promote_containing(cands);
+        promote_containing(cands, &mut scratch.strong);
         let fits = text.len() <= u32::MAX as usize && cands.len() <= KEY_INDEX as usize + 1;
         by_strength(cands, fits, &mut scratch.keys, &mut scratch.order);
         let taken = &mut scratch.taken;
@@ -621,22 +623,27 @@ fn merge_by_start(out: &mut Vec<Mention>, added: &mut Vec<Mention>, buf: &mut Ve
 /// A weak candidate that strictly contains a strong one of the same type
 /// (`Ulugbek Kadyrov` by name shape around `Ulugbek` from a list) is the
 /// fuller reading of the same thing: it joins the strong tier.
-fn promote_containing(cands: &mut [Candidate]) {
-    let mut strong: Vec<(usize, usize, EntityType)> = cands
-        .iter()
-        .filter(|c| c.priority >= P_GAZ)
-        .map(|c| (c.span.start, c.span.end, c.ty))
-        .collect();
+///
+/// Only weak persons are promoted, so only strong persons are listed.
+fn promote_containing(cands: &mut [Candidate], strong: &mut Vec<(usize, usize)>) {
+    let person = |c: &Candidate| c.ty == EntityType::Person;
+    strong.clear();
+    strong.extend(
+        cands
+            .iter()
+            .filter(|c| c.priority >= P_GAZ && person(c))
+            .map(|c| (c.span.start, c.span.end)),
+    );
+    if strong.is_empty() {
+        return;
+    }
     strong.sort_unstable();
-    for c in cands
-        .iter_mut()
-        .filter(|c| c.priority < P_GAZ && c.ty == EntityType::Person)
-    {
+    for c in cands.iter_mut().filter(|c| c.priority < P_GAZ && person(c)) {
         let from = strong.partition_point(|s| s.0 < c.span.start);
         let inside = strong[from..]
             .iter()
             .take_while(|s| s.0 < c.span.end)
-            .any(|s| s.1 <= c.span.end && s.2 == c.ty && (s.1 - s.0) < c.span.len());
+            .any(|s| s.1 <= c.span.end && (s.1 - s.0) < c.span.len());
         if inside {
             c.priority = P_GAZ;
         }
