@@ -378,7 +378,9 @@ const S_ALL: u16 = 0x1ff;
 /// word may go on (`Auguſt`), so every pattern is tried there. Any other
 /// non-ASCII char ends the ASCII word as a space would.
 fn folds_to_ascii(rest: &[u8]) -> bool {
-    rest.starts_with("ſ".as_bytes()) || rest.starts_with("\u{212A}".as_bytes())
+    // One byte test first: a run is almost always followed by ASCII.
+    rest.first().is_some_and(|&b| b >= 0x80)
+        && (rest.starts_with("ſ".as_bytes()) || rest.starts_with("\u{212A}".as_bytes()))
 }
 
 /// The patterns that can open with the ASCII alphanumeric run `run`
