@@ -490,8 +490,10 @@ impl<'a> CharCounter<'a> {
         };
         if self.utf8 {
             // In valid UTF-8 every char has exactly one byte that is not a
-            // continuation byte (`10xxxxxx`); the loop vectorizes.
-            bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
+            // continuation byte (`10xxxxxx`): bytecount counts those with
+            // the widest vectors the CPU has (this counts most of the raw
+            // text of every document).
+            bytecount::num_chars(bytes)
         } else {
             bytes
                 .utf8_chunks()
