@@ -165,9 +165,17 @@ impl SourceName<'_> {
         if !self.kind.bytes().all(|b| b.is_ascii_alphanumeric()) {
             return serde_json::to_writer(out, self);
         }
-        let at = out.len() + 1;
-        serde_json::to_writer(&mut *out, self.name)?;
-        out.splice(at..at, self.kind.bytes().chain([b':']));
+        if needs_escape(self.name) {
+            let at = out.len() + 1;
+            serde_json::to_writer(&mut *out, self.name)?;
+            out.splice(at..at, self.kind.bytes().chain([b':']));
+        } else {
+            out.push(b'"');
+            out.extend_from_slice(self.kind.as_bytes());
+            out.push(b':');
+            out.extend_from_slice(self.name.as_bytes());
+            out.push(b'"');
+        }
         Ok(())
     }
 }
@@ -230,7 +238,7 @@ impl RecordRef<'_> {
     pub fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let n = &mut itoa::Buffer::new();
         out.extend_from_slice(b"{\"doc\":");
-        serde_json::to_writer(&mut *out, self.doc)?;
+        json_str(out, self.doc)?;
         num(out, n, b",\"bytes\":", self.bytes);
         out.extend_from_slice(b",\"date\":");
         match self.date {
@@ -266,7 +274,7 @@ impl RecordRef<'_> {
             out.extend_from_slice(b"{\"type\":\"");
             out.extend_from_slice(e.ty.as_str().as_bytes());
             out.extend_from_slice(b"\",\"text\":");
-            serde_json::to_writer(&mut *out, e.text)?;
+            json_str(out, e.text)?;
             num(out, n, b",\"start\":", e.start);
             num(out, n, b",\"end\":", e.end);
             num(out, n, b",\"char_start\":", e.char_start);
@@ -275,20 +283,23 @@ impl RecordRef<'_> {
             out.extend_from_slice(b",\"source\":");
             e.source.write_json(out)?;
             out.extend_from_slice(b",\"value\":");
-            serde_json::to_writer(&mut *out, &e.value)?;
+            match e.value {
+                Some(v) => json_str(out, v)?,
+                None => out.extend_from_slice(b"null"),
+            }
             out.extend_from_slice(b",\"id\":");
-            serde_json::to_writer(&mut *out, e.id)?;
+            json_str(out, e.id)?;
             out.push(b'}');
         }
         out.extend_from_slice(b"],\"resolved\":[");
         for (i, r) in self.resolved.iter().enumerate() {
             out.extend_from_slice(comma(i));
             out.extend_from_slice(b"{\"id\":");
-            serde_json::to_writer(&mut *out, r.id)?;
+            json_str(out, r.id)?;
             out.extend_from_slice(b",\"type\":\"");
             out.extend_from_slice(r.ty.as_str().as_bytes());
             out.extend_from_slice(b"\",\"name\":");
-            serde_json::to_writer(&mut *out, r.name)?;
+            json_str(out, r.name)?;
             out.extend_from_slice(b",\"mentions\":[");
             for (j, &m) in r.mentions.iter().enumerate() {
                 num(out, n, comma(j), m);
@@ -298,6 +309,25 @@ impl RecordRef<'_> {
         out.extend_from_slice(b"]}");
         Ok(())
     }
+}
+
+/// Whether serde_json escapes anything in `s`: a control char, a quote
+/// or a backslash (it leaves every other byte as it is).
+fn needs_escape(s: &str) -> bool {
+    s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\')
+}
+
+/// `s` as the JSON string serde_json writes: most strings (names, ids,
+/// dates) have nothing to escape and are copied between quotes, without
+/// the serializer's per-byte table and its writer calls.
+fn json_str(out: &mut Vec<u8>, s: &str) -> serde_json::Result<()> {
+    if needs_escape(s) {
+        return serde_json::to_writer(out, s);
+    }
+    out.push(b'"');
+    out.extend_from_slice(s.as_bytes());
+    out.push(b'"');
+    Ok(())
 }
 
 /// The separator before the `i`th item of a JSON list.
@@ -344,6 +374,17 @@ impl EntityRef<'_> {
 mod tests {
     use super::*;
     use crate::span::NoiseKind;
+
+    proptest::proptest! {
+        /// The fast path writes any string as serde_json does: control
+        /// chars, quotes, backslashes, DEL and non-ASCII among them.
+        #[test]
+        fn strings_are_written_as_serde_json_writes_them(s in "[a-z\u{0}-\u{1f}\"\\\\\u{7f}é“’/ ]{0,12}") {
+            let mut out = Vec::new();
+            json_str(&mut out, &s).unwrap();
+            proptest::prop_assert_eq!(String::from_utf8(out).unwrap(), serde_json::to_string(&s).unwrap());
+        }
+    }
 
     /// `write_json` writes the enums by `as_str`: the names serde gives.
     #[test]
