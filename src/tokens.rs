@@ -174,10 +174,38 @@ pub(crate) fn is_ascii_alnum(b: u8) -> bool {
 /// every word.
 #[inline(always)]
 fn ascii_run_end(b: &[u8], mut from: usize) -> usize {
+    // Eight bytes at a time while eight are left: the first byte that is
+    // not an ASCII letter or digit is the lowest marked one.
+    while let Some(chunk) = b
+        .get(from..from + 8)
+        .and_then(|c| <[u8; 8]>::try_from(c).ok())
+    {
+        let stop = not_alnum8(u64::from_le_bytes(chunk));
+        if stop != 0 {
+            return from + (stop.trailing_zeros() / 8) as usize;
+        }
+        from += 8;
+    }
     while b.get(from).is_some_and(|&x| is_ascii_alnum(x)) {
         from += 1;
     }
     from
+}
+
+/// The high bit of each byte of `x` that is not an ASCII letter or digit.
+/// Each range test subtracts bytewise with the high bits set (or the
+/// byte below 0x80), so no borrow crosses into the next byte.
+#[inline(always)]
+fn not_alnum8(x: u64) -> u64 {
+    const L: u64 = 0x0101_0101_0101_0101;
+    const H: u64 = 0x8080_8080_8080_8080;
+    let ascii = !x & H;
+    // Below 0x80, a byte is at least `lo` when (byte | 0x80) - lo keeps
+    // its high bit, and at most `hi` when (hi | 0x80) - byte does.
+    let within = |y: u64, lo: u64, hi: u64| ((y | H) - lo * L) & (((hi | 0x80) * L) - (y & !H)) & H;
+    let digit = within(x, 0x30, 0x39);
+    let letter = within(x | 0x20 * L, 0x61, 0x7a);
+    !((digit | letter) & ascii) & H
 }
 
 /// The end of the word whose next char starts at `end`: word chars, and
@@ -348,7 +376,38 @@ mod tests {
         assert_eq!(words_up_to("  ", 3), 0);
     }
 
+    /// Every byte value at every place of an 8-byte chunk, among ASCII
+    /// letters and digits: the chunk test marks exactly the others.
+    #[test]
+    fn chunk_test_marks_every_byte_that_is_not_alnum() {
+        for b in 0..=u8::MAX {
+            for p in 0..8 {
+                let mut chunk = *b"aZ09zA9m";
+                chunk[p] = b;
+                let want = if is_ascii_alnum(b) {
+                    0
+                } else {
+                    0x80u64 << (8 * p)
+                };
+                assert_eq!(not_alnum8(u64::from_le_bytes(chunk)), want, "{b:#x} at {p}");
+            }
+        }
+    }
+
     proptest! {
+        /// Runs found eight bytes at a time end where the byte loop ends them.
+        #[test]
+        fn runs_end_where_the_byte_loop_ends_them(
+            b in proptest::collection::vec(prop_oneof![b'0'..=b'9', b'a'..=b'z', b'A'..=b'Z', any::<u8>()], 0..40),
+            from in 0usize..41,
+        ) {
+            let mut want = from;
+            while b.get(want).is_some_and(|&x| x.is_ascii_alphanumeric()) {
+                want += 1;
+            }
+            prop_assert_eq!(ascii_run_end(&b, from), want);
+        }
+
         #[test]
         fn bounded_count_is_the_count_cut_at_the_limit(s in "[a \u{a0}\n.]{0,60}", n in 0usize..12) {
             prop_assert_eq!(words_up_to(&s, n), s.split_whitespace().count().min(n));
