@@ -204,7 +204,7 @@ fn not_alnum8(x: u64) -> u64 {
     // its high bit, and at most `hi` when (hi | 0x80) - byte does.
     let within = |y: u64, lo: u64, hi: u64| ((y | H) - lo * L) & (((hi | 0x80) * L) - (y & !H)) & H;
     let digit = within(x, 0x30, 0x39);
-    let letter = within(x | 0x20 * L, 0x61, 0x7a);
+    let letter = within(x | (0x20 * L), 0x61, 0x7a);
     !((digit | letter) & ascii) & H
 }
 
