@@ -322,10 +322,19 @@ impl Resolver<'_> {
                 .filter(move |&&(_, m)| m & key != 0)
                 .map(|&(i, _)| i)
         };
+        // The first words' shapes turn most of those tokens away unhashed
+        // (many words share a first letter), as for name parts below.
+        let mut tail_shapes = WordShapes::default();
+        tails
+            .keys()
+            .for_each(|k| tail_shapes.insert(k.0.as_bytes()));
         for i in starting(TAIL) {
             let Some(n) = toks.get(i + 1) else { break };
             let t = &toks[i];
             let a = t.text(text);
+            if a.len() < 64 && !tail_shapes.may_hold(a.as_bytes()) {
+                continue;
+            }
             let b = n.text(text);
             let b_stem = &b[..possessive_stem(b)];
             let Some(&k) = tails.get(&(a, b_stem)) else {
@@ -782,10 +791,17 @@ fn title_occurrences(
     candidates: impl Iterator<Item = usize>,
 ) -> Vec<Vec<usize>> {
     let mut found = vec![Vec::new(); titles.len()];
+    let mut shapes = WordShapes::default();
+    by_first.keys().for_each(|k| shapes.insert(k.as_bytes()));
+    // (Shapes record words under 64 bytes; a longer one is looked up.)
+    let may_be = |w: &str| w.len() >= 64 || shapes.may_hold(w.as_bytes());
     for i in candidates {
         let t = &toks[i];
         let w = t.text(text);
         let stem = possessive_stem(w);
+        if !may_be(w) && !may_be(&w[..stem]) {
+            continue;
+        }
         let Some(list) = by_first
             .get(w)
             .or_else(|| (stem < w.len()).then(|| by_first.get(&w[..stem])).flatten())
