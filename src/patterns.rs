@@ -1016,6 +1016,18 @@ pub struct Patterns {
     id: u64,
 }
 
+/// `list` (lowercase words) holds `w` lowercased. An ASCII `w` (nearly
+/// every token) is compared in place, without a lowercased copy; any
+/// other goes through Unicode lowercasing (`K`, the Kelvin sign, becomes
+/// an ASCII `k`).
+fn lower_in(list: &[&str], w: &str) -> bool {
+    if w.is_ascii() {
+        list.iter().any(|x| x.eq_ignore_ascii_case(w))
+    } else {
+        list.contains(&w.to_lowercase().as_str())
+    }
+}
+
 fn set(words: &[&'static str]) -> HashSet<&'static str> {
     words.iter().copied().collect()
 }
@@ -1690,7 +1702,7 @@ impl<'a> Cx<'a> {
                     // name evidence (`director Nugmanov`, not `operator
                     // Uztelecom`); after a character noun it is a first name.
                     let single_ok = j - k >= 2
-                        || CHARACTER_NOUNS.contains(&w.to_lowercase().as_str())
+                        || lower_in(CHARACTER_NOUNS, w)
                         || self.evidence(k, j)
                         || self.p.is_given(self.w(k));
                     if !self.festival_or_org_follows(j) && single_ok {
@@ -2030,18 +2042,12 @@ impl<'a> Cx<'a> {
                 .chars()
                 .next_back();
             // `novella “Camel’s Eye”`, `the song “X”`: not a film.
-            if before
-                .iter()
-                .any(|b| NON_FILM_CUES.contains(&b.to_lowercase().as_str()))
+            if before.iter().any(|b| lower_in(NON_FILM_CUES, b))
                 && !before.iter().any(|b| b.eq_ignore_ascii_case("film"))
             {
                 continue;
             }
-            let after_is = |ws: &[&str]| {
-                after
-                    .first()
-                    .is_some_and(|a| ws.contains(&a.to_lowercase().as_str()))
-            };
+            let after_is = |ws: &[&str]| after.first().is_some_and(|a| lower_in(ws, a));
             let kind = if after_is(&[
                 "award",
                 "prize",
@@ -2061,9 +2067,7 @@ impl<'a> Cx<'a> {
                 "series",
                 "short",
                 "cartoon",
-            ]) || before
-                .iter()
-                .any(|b| FILM_CUES.contains(&b.to_lowercase().as_str()))
+            ]) || before.iter().any(|b| lower_in(FILM_CUES, b))
                 || self.quoted_title_context(whole.start(), whole.end(), &before, &after, prev_char)
             {
                 Some((EntityType::Film, "quoted-title", P_CUE))
@@ -2800,8 +2804,7 @@ impl<'a> Cx<'a> {
 
     fn is_ordinal(&self, k: usize) -> bool {
         let w = self.w(k);
-        let lw = w.to_lowercase();
-        ORDINAL_WORDS.contains(&lw.as_str())
+        lower_in(ORDINAL_WORDS, w)
             || (w.len() >= 3
                 && w.chars().next().is_some_and(|c| c.is_ascii_digit())
                 && ["st", "nd", "rd", "th"].iter().any(|s| w.ends_with(s)))
@@ -3119,6 +3122,20 @@ mod tests {
     use super::*;
     use crate::gazetteer::GazetteerBuilder;
     use crate::tokens::tokenize;
+
+    /// `lower_in` compares an ASCII word case-insensitively: the lists it
+    /// is given must be lowercase for that to be the lowercased compare.
+    #[test]
+    fn lists_compared_by_lower_in_are_lowercase() {
+        for list in [ORDINAL_WORDS, CHARACTER_NOUNS, NON_FILM_CUES, FILM_CUES] {
+            for w in list {
+                assert_eq!(*w, w.to_lowercase(), "{w:?}");
+            }
+        }
+        assert!(lower_in(FILM_CUES, "FILM"));
+        assert!(lower_in(&["kino"], "\u{212A}ino"));
+        assert!(!lower_in(FILM_CUES, "films’"));
+    }
 
     #[test]
     fn all_caps_needs_two_letters_and_no_lowercase() {
