@@ -20,7 +20,7 @@ use crate::gazetteer::{GazMatch, Gazetteer, GazetteerBuilder};
 use crate::offsets::CleanText;
 use crate::patterns::{FlagMemo, Patterns};
 use crate::record::{DateSource, EntityRef, Record, RecordRef, ResolvedRef, SourceName};
-use crate::resolve::{Mention, Resolver, Scratch, P_DATE};
+use crate::resolve::{Resolved, Resolver, Scratch, P_DATE};
 use crate::segment::Segmenter;
 use crate::span::{Candidate, CleanSpan, EntityType, Noise, RawSpan, Source};
 use crate::tokens::{tokenize, Token};
@@ -68,7 +68,7 @@ struct DocBufs {
     sentences: Vec<Range<usize>>,
     gm: Vec<GazMatch>,
     cands: Vec<Candidate>,
-    mentions: Vec<Mention>,
+    resolved: Resolved,
     anchor: Option<jiff::civil::Date>,
     date_source: Option<DateSource>,
 }
@@ -282,7 +282,7 @@ impl Pipeline {
                 &b.gm,
                 &mut b.cands,
                 &mut w.scratch,
-                &mut b.mentions,
+                &mut b.resolved,
             );
         }
     }
@@ -306,7 +306,7 @@ impl Pipeline {
             noise,
             clean,
             sentences,
-            mentions,
+            resolved: Resolved { mentions, ids },
             anchor,
             date_source,
             ..
@@ -349,7 +349,7 @@ impl Pipeline {
                 sentence: sentence.min(sentences.len().saturating_sub(1)),
                 source: self.source_name(&m.source),
                 value: m.value.as_deref(),
-                id: &m.id,
+                id: ids.get(m.id, &self.gazetteer),
             });
         }
         let resolved = group(&entities, groups, mention_list);

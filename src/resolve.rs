@@ -32,7 +32,79 @@ pub struct Mention {
     pub ty: EntityType,
     pub source: Source,
     pub value: Option<String>,
-    pub id: String,
+    /// Read with [`Ids::get`].
+    pub id: Id,
+}
+
+/// A mention's canonical id. A gazetteer entry's id is the entry's; any
+/// other is derived in the document and kept in its [`Ids`]. A mention
+/// holds a handle: linking one mention to another copies it, where a
+/// `String` per mention was allocated, copied and freed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Id {
+    /// Not assigned yet.
+    #[default]
+    None,
+    /// The id of gazetteer entry `n` ([`Gazetteer::entries`]).
+    Entry(u32),
+    /// The `n`th id derived in the document.
+    Derived(usize),
+}
+
+/// A document's mentions, sorted by start, and the ids derived for them.
+#[derive(Debug, Default)]
+pub struct Resolved {
+    pub mentions: Vec<Mention>,
+    pub ids: Ids,
+}
+
+/// The ids derived in one document, one after another in one buffer
+/// that is reused from document to document.
+#[derive(Debug, Default)]
+pub struct Ids {
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl Ids {
+    pub fn clear(&mut self) {
+        self.text.clear();
+        self.ends.clear();
+    }
+
+    /// A new id: what `write` appends to the buffer.
+    fn derive(&mut self, write: impl FnOnce(&mut String)) -> Id {
+        write(&mut self.text);
+        self.ends.push(self.text.len());
+        Id::Derived(self.ends.len() - 1)
+    }
+
+    /// `kind:slug-of-name`.
+    fn slug(&mut self, kind: &str, name: &str) -> Id {
+        self.derive(|s| {
+            s.push_str(kind);
+            s.push(':');
+            slug_into(name, s);
+        })
+    }
+
+    /// The text of `id`: an entry's from `gazetteer`, empty for none.
+    pub fn get<'a>(&'a self, id: Id, gazetteer: &'a Gazetteer) -> &'a str {
+        match id {
+            Id::None => "",
+            Id::Entry(e) => gazetteer
+                .entries()
+                .get(e as usize)
+                .map_or("", |e| e.id.as_str()),
+            Id::Derived(i) => {
+                let start = i.checked_sub(1).and_then(|j| self.ends.get(j)).copied();
+                self.ends
+                    .get(i)
+                    .and_then(|&end| self.text.get(start.unwrap_or(0)..end))
+                    .unwrap_or("")
+            }
+        }
+    }
 }
 
 /// Priority of a gazetteer match (plus the entry's own priority).
@@ -96,7 +168,7 @@ pub struct Resolver<'a> {
 
 impl Resolver<'_> {
     /// Resolves `cands` (pattern and date candidates) together with the
-    /// gazetteer matches `gm` into `out` (cleared first).
+    /// gazetteer matches `gm` into `resolved` (cleared first).
     pub fn resolve(
         &self,
         text: &str,
@@ -104,9 +176,11 @@ impl Resolver<'_> {
         gm: &[GazMatch],
         cands: &mut Vec<Candidate>,
         scratch: &mut Scratch,
-        out: &mut Vec<Mention>,
+        resolved: &mut Resolved,
     ) {
+        let Resolved { mentions: out, ids } = resolved;
         out.clear();
+        ids.clear();
         scratch.negatives.clear();
         self.gazetteer_candidates(text, toks, gm, cands, &mut scratch.negatives);
         // Sorted by start with the running maximum of ends, so each test
@@ -168,13 +242,13 @@ impl Resolver<'_> {
                 ty: c.ty,
                 source: c.source.clone(),
                 value: c.value.take(),
-                id: c.id.take().unwrap_or_default(),
+                id: c.entry.map_or(Id::None, Id::Entry),
             }
         }));
         retype_by_document(text, cands, out);
         // Ids first, so linked mentions (surnames, alternate titles) copy
         // the id of what they link to; then ids for the linked ones left.
-        self.assign_ids(text, out);
+        self.assign_ids(text, out, ids);
         self.link(
             text,
             toks,
@@ -183,7 +257,7 @@ impl Resolver<'_> {
             &mut scratch.merged,
             &mut scratch.hits,
         );
-        self.assign_ids(text, out);
+        self.assign_ids(text, out, ids);
     }
 
     fn gazetteer_candidates(
@@ -225,7 +299,7 @@ impl Resolver<'_> {
                     Source::Gazetteer(entry.file),
                     P_GAZ + entry.priority,
                 );
-                c.id = Some(entry.id.clone());
+                c.entry = Some(e);
                 cands.push(c);
             }
         }
@@ -348,7 +422,7 @@ impl Resolver<'_> {
                     ty: EntityType::Person,
                     source: Source::Resolved("name-part"),
                     value: None,
-                    id: out[k].id.clone(),
+                    id: out[k].id,
                 });
             }
         }
@@ -414,7 +488,7 @@ impl Resolver<'_> {
                 ty: EntityType::Person,
                 source: Source::Resolved(source),
                 value: None,
-                id: out[*k].id.clone(),
+                id: out[*k].id,
             });
         }
         // Titles found again: every whole-word occurrence.
@@ -433,7 +507,7 @@ impl Resolver<'_> {
                     ty: EntityType::Film,
                     source: Source::Resolved("title-repeat"),
                     value: None,
-                    id: out[k].id.clone(),
+                    id: out[k].id,
                 });
             }
         }
@@ -460,18 +534,18 @@ impl Resolver<'_> {
                     ty: EntityType::Film,
                     source: Source::Resolved("alt-title"),
                     value: None,
-                    id: out[k].id.clone(),
+                    id: out[k].id,
                 });
             }
         }
         merge_by_start(out, &mut added, merged);
     }
 
-    fn assign_ids(&self, text: &str, out: &mut [Mention]) {
+    fn assign_ids(&self, text: &str, out: &mut [Mention], ids: &mut Ids) {
         // Only a mention without an id is given one: with none (always so
         // after `link`, whose mentions copy the ids of those they link
         // to), the maps below need not be built.
-        if out.iter().all(|m| !m.id.is_empty()) {
+        if out.iter().all(|m| m.id != Id::None) {
             return;
         }
         // The maps hold indices into `out`, not copies of ids: a mention
@@ -483,7 +557,7 @@ impl Resolver<'_> {
         // the rest derive theirs from their own text.
         let mut by_text: HashMap<(EntityType, &str), usize> = HashMap::new();
         for (k, m) in out.iter().enumerate() {
-            if !m.id.is_empty() {
+            if m.id != Id::None {
                 by_text.entry((m.ty, &text[m.span.range()])).or_insert(k);
             }
         }
@@ -512,39 +586,31 @@ impl Resolver<'_> {
                     .or_insert(Some(k));
             }
         }
-        let full_id = |out: &[Mention], f: usize| {
-            if out[f].id.is_empty() {
-                typed_slug("person", &text[out[f].span.range()])
-            } else {
-                out[f].id.clone()
-            }
-        };
         for k in 0..out.len() {
             let m = &out[k];
-            if m.ty != EntityType::Person || !m.id.is_empty() {
+            if m.ty != EntityType::Person || m.id != Id::None {
                 continue;
             }
             if let Some(&Some(f)) = part_of.get(&text[m.span.range()]) {
-                out[k].id = full_id(out, f);
+                out[k].id = match out[f].id {
+                    Id::None => ids.slug("person", &text[out[f].span.range()]),
+                    id => id,
+                };
             }
         }
         for k in 0..out.len() {
-            if !out[k].id.is_empty() {
+            if out[k].id != Id::None {
                 continue;
             }
             let m = &out[k];
             let s = &text[m.span.range()];
             out[k].id = match (&m.value, by_text.get(&(m.ty, s))) {
-                (_, Some(&j)) => out[j].id.clone(),
-                // Pushed, not `format!`: its machinery cost as much as
-                // the rest of the loop.
-                (Some(v), None) if m.ty == EntityType::Date => {
-                    let mut id = String::with_capacity(5 + v.len());
+                (_, Some(&j)) => out[j].id,
+                (Some(v), None) if m.ty == EntityType::Date => ids.derive(|id| {
                     id.push_str("date:");
                     id.push_str(v);
-                    id
-                }
-                _ => typed_slug(m.ty.as_str(), s),
+                }),
+                _ => ids.slug(m.ty.as_str(), s),
             };
         }
     }
@@ -719,18 +785,9 @@ fn retype_by_document(text: &str, cands: &[Candidate], out: &mut [Mention]) {
         if !person_cue && local {
             m.ty = EntityType::Film;
             m.source = Source::Resolved("film-in-document");
-            m.id.clear();
+            m.id = Id::None;
         }
     }
-}
-
-/// `kind:slug-of-name`, built in one allocation.
-fn typed_slug(kind: &str, name: &str) -> String {
-    let mut id = String::with_capacity(kind.len() + 1 + name.len());
-    id.push_str(kind);
-    id.push(':');
-    slug_into(name, &mut id);
-    id
 }
 
 /// Two full names of one person: the same first and last word
@@ -1056,7 +1113,7 @@ mod tests {
             mut starts in proptest::collection::vec(0usize..30, 0..20),
             added in proptest::collection::vec((0usize..30, 0usize..3), 0..20),
         ) {
-            let mention = |start: usize, len: usize, id: String| Mention {
+            let mention = |start: usize, len: usize, id: Id| Mention {
                 span: CleanSpan::new(start, start + len),
                 ty: EntityType::Person,
                 source: Source::Resolved("t"),
@@ -1067,20 +1124,43 @@ mod tests {
             let mut out: Vec<Mention> = starts
                 .iter()
                 .enumerate()
-                .map(|(k, &s)| mention(s, 0, format!("out{k}")))
+                .map(|(k, &s)| mention(s, 0, Id::Derived(k)))
                 .collect();
             let mut add: Vec<Mention> = added
                 .iter()
                 .enumerate()
-                .map(|(k, &(s, n))| mention(s, n, format!("add{k}")))
+                .map(|(k, &(s, n))| mention(s, n, Id::Derived(100 + k)))
                 .collect();
             let mut want = out.clone();
             want.extend(add.clone());
             want.sort_by_key(|m| m.span.start);
-            let mut buf = vec![mention(99, 1, "stale".into())];
+            let mut buf = vec![mention(99, 1, Id::Entry(7))];
             merge_by_start(&mut out, &mut add, &mut buf);
             proptest::prop_assert_eq!(out, want);
             proptest::prop_assert!(add.is_empty());
+        }
+
+        /// Each derived id reads back as written, whatever came before
+        /// it in the buffer; no id reads as empty, an entry's as the
+        /// gazetteer has it.
+        #[test]
+        fn derived_ids_read_back_as_written(names in proptest::collection::vec("[a-zé ]{0,6}", 0..12)) {
+            static G: std::sync::OnceLock<Gazetteer> = std::sync::OnceLock::new();
+            let g = G.get_or_init(|| Gazetteer::embedded().expect("embedded gazetteer"));
+            let mut ids = Ids::default();
+            ids.derive(|s| s.push_str("stale"));
+            ids.clear();
+            let made: Vec<(Id, String)> = names
+                .iter()
+                .map(|n| (ids.derive(|s| s.push_str(n)), n.clone()))
+                .collect();
+            for (id, n) in &made {
+                proptest::prop_assert_eq!(ids.get(*id, g), n.as_str());
+            }
+            proptest::prop_assert_eq!(ids.get(Id::None, g), "");
+            proptest::prop_assert_eq!(ids.get(Id::Derived(made.len()), g), "");
+            let e = &g.entries()[0];
+            proptest::prop_assert_eq!(ids.get(Id::Entry(0), g), e.id.as_str());
         }
 
         /// The packed keys order candidates as the tuples do: ties in

@@ -154,8 +154,11 @@ pub struct Candidate {
     pub source: Source,
     /// Normalized date value (dates only).
     pub value: Option<String>,
-    /// Canonical id when a gazetteer knows the entity.
-    pub id: Option<String>,
+    /// The gazetteer entry (see [`Gazetteer::entries`]) when a gazetteer
+    /// knows the entity: its id is the entity's.
+    ///
+    /// [`Gazetteer::entries`]: crate::gazetteer::Gazetteer::entries
+    pub entry: Option<u32>,
     /// Higher wins among equally long overlapping candidates.
     pub priority: i32,
 }
@@ -167,7 +170,7 @@ impl Candidate {
             ty,
             source,
             value: None,
-            id: None,
+            entry: None,
             priority,
         }
     }
