@@ -3,7 +3,9 @@
 //!
 //! Takes the clean text, its tokens, the gazetteer matches and the pattern
 //! and date candidates of one document; gives [`Mention`]s sorted by start,
-//! never overlapping, each with a canonical id. In order:
+//! never overlapping, each with a canonical id (an [`Id`]: a gazetteer
+//! entry's, or one derived in the document and kept in [`Ids`]; both come
+//! back as one [`Resolved`]). In order:
 //! 1. gazetteer matches become candidates; an entry marked
 //!    `context=required` (a title that is also an ordinary word) counts
 //!    only with film context; a negative entry (place, nationality,
