@@ -450,11 +450,9 @@ fn start_word_bits() -> HashMap<&'static [u8], u16> {
 
 fn start_words() -> StartWords {
     let m = start_word_bits();
-    let mut shapes = WordShapes::default();
-    m.keys().for_each(|w| shapes.insert(w));
     StartWords {
+        shapes: WordShapes::of(m.keys()),
         map: ShortWords::new(m),
-        shapes,
     }
 }
 

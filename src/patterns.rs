@@ -1167,8 +1167,7 @@ impl Patterns {
             }
             m
         };
-        let mut key_shapes = WordShapes::default();
-        word_flags.keys().for_each(|k| key_shapes.insert(k));
+        let key_shapes = WordShapes::of(word_flags.keys());
         let mut suffix_ends = vec![0u32; 1024].into_boxed_slice();
         for s in &suffixes {
             if let Some(k) = end_key(s.as_bytes()) {

@@ -19,11 +19,19 @@
 
 /// Keys by first byte, last byte and length. Bytes are folded to their
 /// low five bits, so an ASCII letter passes in either case; lengths of 64
-/// bytes and more are not recorded and never pass.
+/// bytes and more are not recorded, so a word that long always passes
+/// (it may be a key).
 #[derive(Debug, Clone, Default)]
 pub struct WordShapes([[u64; 32]; 32]);
 
 impl WordShapes {
+    /// The shapes of `keys`.
+    pub fn of<K: AsRef<[u8]>>(keys: impl IntoIterator<Item = K>) -> Self {
+        let mut s = Self::default();
+        keys.into_iter().for_each(|k| s.insert(k.as_ref()));
+        s
+    }
+
     /// Records `key`, a lowercase ASCII word or any bytes.
     pub fn insert(&mut self, key: &[u8]) {
         if let (Some(&f), Some(&l), true) = (key.first(), key.last(), key.len() < 64) {
@@ -38,6 +46,7 @@ impl WordShapes {
             (Some(&f), Some(&l)) if w.len() < 64 => {
                 self.0[usize::from(f & 31)][usize::from(l & 31)] & (1 << w.len()) != 0
             }
+            (Some(_), Some(_)) => true,
             _ => false,
         }
     }
@@ -204,6 +213,15 @@ mod tests {
             ]);
             assert_eq!(lower8(x), want, "byte {b:#x}");
         }
+    }
+
+    #[test]
+    fn shapes_pass_keys_in_any_case_and_words_too_long_to_record() {
+        let long = [b'x'; 70];
+        let s = WordShapes::of([&b"june"[..], &long]);
+        assert!(s.may_hold(b"JUNE") && s.may_hold(b"June"));
+        assert!(!s.may_hold(b"jun") && !s.may_hold(b"") && !s.may_hold(b"july"));
+        assert!(s.may_hold(&long) && s.may_hold(&[b'y'; 64]));
     }
 
     #[test]

@@ -400,15 +400,12 @@ impl Resolver<'_> {
         };
         // The first words' shapes turn most of those tokens away unhashed
         // (many words share a first letter), as for name parts below.
-        let mut tail_shapes = WordShapes::default();
-        tails
-            .keys()
-            .for_each(|k| tail_shapes.insert(k.0.as_bytes()));
+        let tail_shapes = WordShapes::of(tails.keys().map(|k| k.0));
         for i in starting(TAIL) {
             let Some(n) = toks.get(i + 1) else { break };
             let t = &toks[i];
             let a = t.text(text);
-            if a.len() < 64 && !tail_shapes.may_hold(a.as_bytes()) {
+            if !tail_shapes.may_hold(a.as_bytes()) {
                 continue;
             }
             let b = n.text(text);
@@ -431,8 +428,7 @@ impl Resolver<'_> {
         // Persons by name part.
         // Many capitalized words share a name part's first letter; their
         // shapes (first and last byte, length) turn most away unhashed.
-        let mut part_shapes = WordShapes::default();
-        parts.keys().for_each(|k| part_shapes.insert(k.as_bytes()));
+        let part_shapes = WordShapes::of(parts.keys());
         for i in starting(PART) {
             let t = &toks[i];
             if t.kind != Kind::Word {
@@ -440,8 +436,7 @@ impl Resolver<'_> {
             }
             let w = t.text(text);
             let stem = &w[..possessive_stem(w)];
-            // (Shapes record words under 64 bytes; a longer one is looked up.)
-            if stem.len() < 64 && !part_shapes.may_hold(stem.as_bytes()) {
+            if !part_shapes.may_hold(stem.as_bytes()) {
                 continue;
             }
             let Some(Some(k)) = parts.get(stem) else {
@@ -850,15 +845,12 @@ fn title_occurrences(
     candidates: impl Iterator<Item = usize>,
 ) -> Vec<Vec<usize>> {
     let mut found = vec![Vec::new(); titles.len()];
-    let mut shapes = WordShapes::default();
-    by_first.keys().for_each(|k| shapes.insert(k.as_bytes()));
-    // (Shapes record words under 64 bytes; a longer one is looked up.)
-    let may_be = |w: &str| w.len() >= 64 || shapes.may_hold(w.as_bytes());
+    let shapes = WordShapes::of(by_first.keys());
     for i in candidates {
         let t = &toks[i];
         let w = t.text(text);
         let stem = possessive_stem(w);
-        if !may_be(w) && !may_be(&w[..stem]) {
+        if !shapes.may_hold(w.as_bytes()) && !shapes.may_hold(&w.as_bytes()[..stem]) {
             continue;
         }
         let Some(list) = by_first
