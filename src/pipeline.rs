@@ -74,8 +74,16 @@ struct DocBufs {
 }
 
 /// Room for this many tokens beyond twice a document's is kept in its
-/// buffers from batch to batch (~100 KB of text); more is given back.
+/// buffers from batch to batch (~100 KB of text) once the batch's
+/// buffers hold more than `KEPT_TOKENS`; more is given back.
 const SPARE_TOKENS: usize = 16_384;
+
+/// Token room (~6 MB, four batches' worth on news text) a worker keeps in
+/// its documents' buffers whatever the documents: below it nothing is
+/// given back. Sizes vary from batch to batch, so a buffer given back for
+/// one small document was mostly grown again, by doubling copies into
+/// fresh pages, for the next large one.
+const KEPT_TOKENS: usize = 1 << 18;
 
 /// One document of a batch for [`Pipeline::extract_batch`].
 #[derive(Debug, Clone, Copy)]
@@ -213,12 +221,16 @@ impl Pipeline {
             sink(i, self.emit(d.name, d.raw, w, i));
         }
         // Each document's buffers are sized for the largest document that
-        // used them; one sized far beyond the document it just held is
-        // given back, and so are those this batch did not use.
-        w.docs.truncate(docs.len());
-        for b in &mut w.docs {
-            if b.toks.capacity() > 2 * b.toks.len() + SPARE_TOKENS {
-                *b = DocBufs::default();
+        // used them. Past `KEPT_TOKENS` in all, one sized far beyond the
+        // document it just held is given back, and so are those this
+        // batch did not use.
+        let kept: usize = w.docs.iter().map(|b| b.toks.capacity()).sum();
+        if kept > KEPT_TOKENS {
+            w.docs.truncate(docs.len());
+            for b in &mut w.docs {
+                if b.toks.capacity() > 2 * b.toks.len() + SPARE_TOKENS {
+                    *b = DocBufs::default();
+                }
             }
         }
     }
@@ -514,5 +526,41 @@ impl<'a> CharCounter<'a> {
         self.chars += self.count(self.pos, at);
         self.pos = at;
         self.chars
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(p: &Pipeline, w: &mut Worker, texts: &[&str]) {
+        let docs: Vec<Doc> = texts
+            .iter()
+            .map(|t| Doc {
+                name: "t.txt",
+                raw: t.as_bytes(),
+                date: None,
+            })
+            .collect();
+        p.extract_batch(&docs, w, |_, _| {});
+    }
+
+    #[test]
+    fn buffers_are_kept_below_the_budget_and_given_back_above_it() {
+        let p = Pipeline::embedded().expect("embedded gazetteers load");
+        let mut w = Worker::new();
+        run(&p, &mut w, &[&"word ".repeat(40_000), "a b"]);
+        let cap = w.docs[0].toks.capacity();
+        assert!(cap >= 40_000, "{cap}");
+        // Below the budget a small batch keeps both documents' buffers.
+        run(&p, &mut w, &["small"]);
+        assert_eq!(w.docs.len(), 2);
+        assert_eq!(w.docs[0].toks.capacity(), cap);
+        // Past it, buffers far larger than their document are given back,
+        // and the slots the batch did not use are dropped.
+        run(&p, &mut w, &[&"w ".repeat(KEPT_TOKENS + 1), "a"]);
+        run(&p, &mut w, &["small"]);
+        assert_eq!(w.docs.len(), 1);
+        assert!(w.docs[0].toks.capacity() < SPARE_TOKENS);
     }
 }
