@@ -1283,7 +1283,12 @@ impl DateFinder {
         self.day_month
             .each(t, &starts, |c| self.on_day_month(t, &c, out));
         self.month_year.each(t, &starts, |c| on_month_year(&c, out));
-        self.month.each(t, &starts, |c| on_month(t, &c, out));
+        self.month.each_or_plain(
+            t,
+            &starts,
+            |m| plain_words(m).is_some(),
+            |hit| on_month(t, &hit, out),
+        );
         self.numeric.each(t, &starts, |c| on_numeric(t, &c, out));
         self.year
             .each_or_plain(t, &starts, year_is_plain, |hit| on_year(t, &hit, out));
@@ -1293,7 +1298,12 @@ impl DateFinder {
                 on_apos_decade(t, &c, out);
             }
         }
-        self.relative.each(t, &starts, |c| on_relative(t, &c, out));
+        self.relative.each_or_plain(
+            t,
+            &starts,
+            |m| plain_words(m).is_some(),
+            |hit| on_relative(t, &hit, out),
+        );
         self.weekday.each(t, &starts, |c| on_weekday(t, &c, out));
         self.season_year
             .each(t, &starts, |c| on_season_year(&c, out));
@@ -1662,31 +1672,92 @@ fn on_month_year(c: &Caps, out: &mut Vec<Cand>) {
     });
 }
 
-fn on_month(t: &str, c: &Caps, out: &mut Vec<Cand>) {
-    let (Some(all), Some(m)) = (c.get(0), c.name("m")) else {
+/// The two parts of a match of one or two runs of ASCII letters with
+/// spaces or tabs between them (`last year`), as offsets into `m`: the
+/// second part is empty for one word. `None` for any other text (a
+/// hyphen, a digit, a no-break space, a third word, a non-ASCII letter).
+fn plain_words(m: &str) -> Option<((usize, usize), (usize, usize))> {
+    let b = m.as_bytes();
+    let first = b
+        .iter()
+        .position(|x| !x.is_ascii_alphabetic())
+        .unwrap_or(b.len());
+    if first == 0 {
+        return None;
+    }
+    if first == b.len() {
+        return Some(((0, first), (first, first)));
+    }
+    let second = first + b[first..].iter().position(|x| !matches!(x, b' ' | b'\t'))?;
+    (b[second..].iter().all(u8::is_ascii_alphabetic) && second < b.len())
+        .then_some(((0, first), (second, b.len())))
+}
+
+/// The groups of a month match, as spans.
+struct MonthGroups {
+    all: (usize, usize),
+    m: (usize, usize),
+    rel: Option<(usize, usize)>,
+}
+
+impl MonthGroups {
+    /// A plain match is the name alone (`May`) or a modifier and the name
+    /// (`last June`).
+    fn of(t: &str, hit: &Hit) -> Option<Self> {
+        let span = |m: Group| (m.start(), m.end());
+        Some(match hit {
+            Hit::Plain(s, e) => {
+                let ((a0, a1), (b0, b1)) = plain_words(t.get(*s..*e)?)?;
+                let (first, second) = ((s + a0, s + a1), (s + b0, s + b1));
+                if b0 == b1 {
+                    MonthGroups {
+                        all: (*s, *e),
+                        m: first,
+                        rel: None,
+                    }
+                } else {
+                    MonthGroups {
+                        all: (*s, *e),
+                        m: second,
+                        rel: Some(first),
+                    }
+                }
+            }
+            Hit::Groups(c) => MonthGroups {
+                all: c.get(0).map(span)?,
+                m: c.name("m").map(span)?,
+                rel: c.name("rel").map(span),
+            },
+        })
+    }
+}
+
+fn on_month(t: &str, hit: &Hit, out: &mut Vec<Cand>) {
+    let Some(c) = MonthGroups::of(t, hit) else {
         return;
     };
-    let name = m.as_str();
+    let text = |(s, e): (usize, usize)| t.get(s..e).unwrap_or_default();
+    let name = text(c.m);
     if !starts_upper(name) {
         return;
     }
     let Some(mn) = month_num(name) else { return };
-    let rel = c.name("rel").map(|r| r.as_str().to_ascii_lowercase());
+    let rel = c.rel.map(|r| text(r).to_ascii_lowercase());
     let raw = match rel.as_deref() {
         Some("this") => Raw::RelMonthName(0, mn),
         Some("last") => Raw::RelMonthName(-1, mn),
         Some("next") => Raw::RelMonthName(1, mn),
         Some(_) => Raw::Abs(Timex::Month(None, Some(mn))),
         None => {
-            if !bare_name_is_date(t, m.start(), m.end(), matches!(mn, 3 | 5)) {
+            if !bare_name_is_date(t, c.m.0, c.m.1, matches!(mn, 3 | 5)) {
                 return;
             }
             Raw::Abs(Timex::Month(None, Some(mn)))
         }
     };
     out.push(Cand {
-        start: all.start(),
-        end: all.end(),
+        start: c.all.0,
+        end: c.all.1,
         raw,
     });
 }
@@ -2011,19 +2082,97 @@ fn on_apos_decade(t: &str, c: &Caps, out: &mut Vec<Cand>) {
     });
 }
 
-fn on_relative(t: &str, c: &Caps, out: &mut Vec<Cand>) {
-    let Some(all) = c.get(0) else { return };
-    let (start, end) = (all.start(), all.end());
+/// The groups of a relative match, as spans.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct RelGroups {
+    all: (usize, usize),
+    rel: Option<(usize, usize)>,
+    unit: Option<(usize, usize)>,
+    ana: Option<(usize, usize)>,
+    aunit: Option<(usize, usize)>,
+    that: Option<(usize, usize)>,
+    n: Option<(usize, usize)>,
+    nunit: Option<(usize, usize)>,
+    dir: Option<(usize, usize)>,
+    dayw: Option<(usize, usize)>,
+}
+
+impl RelGroups {
+    /// A plain match is one word (`today`: only the last alternative
+    /// matches one word) or two (`last year`, `same day`, `that year`:
+    /// the count alternative needs three); its first word tells which
+    /// alternative matched.
+    fn of(t: &str, hit: &Hit) -> Option<Self> {
+        let span = |m: Group| (m.start(), m.end());
+        Some(match hit {
+            Hit::Plain(s, e) => {
+                let ((a0, a1), (b0, b1)) = plain_words(t.get(*s..*e)?)?;
+                let (first, second) = ((s + a0, s + a1), (s + b0, s + b1));
+                let all = (*s, *e);
+                if b0 == b1 {
+                    return Some(RelGroups {
+                        all,
+                        dayw: Some(first),
+                        ..Default::default()
+                    });
+                }
+                let w = t.get(first.0..first.1)?.to_ascii_lowercase();
+                match w.as_str() {
+                    "this" | "last" | "next" => RelGroups {
+                        all,
+                        rel: Some(first),
+                        unit: Some(second),
+                        ..Default::default()
+                    },
+                    "same" | "following" | "previous" | "preceding" => RelGroups {
+                        all,
+                        ana: Some(first),
+                        aunit: Some(second),
+                        ..Default::default()
+                    },
+                    "that" => RelGroups {
+                        all,
+                        that: Some(first),
+                        ..Default::default()
+                    },
+                    _ => return None,
+                }
+            }
+            Hit::Groups(c) => {
+                let g = |name| c.name(name).map(span);
+                RelGroups {
+                    all: c.get(0).map(span)?,
+                    rel: g("rel"),
+                    unit: g("unit"),
+                    ana: g("ana"),
+                    aunit: g("aunit"),
+                    that: g("that"),
+                    n: g("n"),
+                    nunit: g("nunit"),
+                    dir: g("dir"),
+                    dayw: g("dayw"),
+                }
+            }
+        })
+    }
+}
+
+fn on_relative(t: &str, hit: &Hit, out: &mut Vec<Cand>) {
+    let Some(c) = RelGroups::of(t, hit) else {
+        return;
+    };
+    let text = |(s, e): (usize, usize)| t.get(s..e).unwrap_or_default();
+    let (start, end) = c.all;
     let prev = prev_word(t, start).map(|(w, _)| w.to_ascii_lowercase());
     let prev = prev.as_deref();
-    let raw = if let (Some(rel), Some(unit)) = (c.name("rel"), c.name("unit")) {
-        let rel = rel.as_str().to_ascii_lowercase();
+    let raw = if let (Some(rel), Some(unit)) = (c.rel.map(text), c.unit.map(text)) {
+        let rel = rel.to_ascii_lowercase();
         let k = match rel.as_str() {
             "last" => -1,
             "next" => 1,
             _ => 0,
         };
-        let unit = unit.as_str().to_ascii_lowercase();
+        let unit = unit.to_ascii_lowercase();
         // `the last year` / `over the next month` are durations.
         if prev == Some("the") && k != 0 && unit != "century" {
             return;
@@ -2039,32 +2188,34 @@ fn on_relative(t: &str, c: &Caps, out: &mut Vec<Cand>) {
                 None => return,
             },
         }
-    } else if let (Some(ana), Some(unit)) = (c.name("ana"), c.name("aunit")) {
+    } else if let (Some(ana), Some(unit)) = (c.ana.map(text), c.aunit.map(text)) {
         if !matches!(prev, Some("the" | "that")) {
             return;
         }
-        let k = match ana.as_str().to_ascii_lowercase().as_str() {
+        let k = match ana.to_ascii_lowercase().as_str() {
             "same" => 0,
             "following" => 1,
             _ => -1,
         };
-        let Some(u) = unit_of(unit.as_str()) else {
+        let Some(u) = unit_of(unit) else {
             return;
         };
         Raw::Same(u, k)
-    } else if c.name("that").is_some() {
+    } else if c.that.is_some() {
         Raw::Same(Unit::Year, 0)
-    } else if let (Some(n), Some(unit), Some(dir)) = (c.name("n"), c.name("nunit"), c.name("dir")) {
-        let (Some(n), Some(u)) = (number_value(n.as_str()), unit_of(unit.as_str())) else {
+    } else if let (Some(n), Some(unit), Some(dir)) =
+        (c.n.map(text), c.nunit.map(text), c.dir.map(text))
+    {
+        let (Some(n), Some(u)) = (number_value(n), unit_of(unit)) else {
             return;
         };
-        match dir.as_str().to_ascii_lowercase().as_str() {
+        match dir.to_ascii_lowercase().as_str() {
             "ago" => Raw::Ago(n, u),
             "later" => Raw::Later(n, u),
             _ => Raw::Later(-n, u),
         }
-    } else if let Some(w) = c.name("dayw") {
-        let w = w.as_str().to_ascii_lowercase();
+    } else if let Some(w) = c.dayw.map(text) {
+        let w = w.to_ascii_lowercase();
         if prev == Some("of") {
             return;
         }
@@ -2360,6 +2511,114 @@ mod tests {
             t in "([a-zA-Z0-9]|May|1990s|[-'’_ /.,\n]|é|ſ|\u{212A}|\u{301}|Ж){0,50}"
         ) {
             proptest::prop_assert_eq!(starts_of(&FINDER, &t), starts_by_bytes(&FINDER, &t));
+        }
+    }
+
+    /// The plain hits of `family` over `text`, each with the groups its
+    /// captures give and the text of the match.
+    fn plain_hits<'t>(
+        family: &Family,
+        text: &'t str,
+        is_plain: impl Fn(&str) -> bool,
+    ) -> Vec<(Hit<'t>, Hit<'t>)> {
+        let f = DateFinder::new();
+        let starts = starts_of(&f, text);
+        let mut hits = Vec::new();
+        family.each_or_plain(text, &starts, is_plain, |hit| {
+            let Hit::Plain(s, e) = hit else { return };
+            let caps = family.groups(text, s, e).unwrap();
+            assert_eq!(caps.get(0).unwrap().range(), s..e);
+            hits.push((hit, Hit::Groups(caps)));
+        });
+        hits
+    }
+
+    /// A month or relative match passed as plain has the groups its
+    /// captures have; matches with a hyphen, a no-break space, a number
+    /// or a case-folded letter are not plain.
+    #[test]
+    fn plain_months_and_relative_dates_have_the_captured_groups() {
+        let f = DateFinder::new();
+        let text = "in May, last June, mid-July, early August 2020, this\tOctober, DECEMBER, \
+                    Auguſt, next  May, today, Yesterday, TOMORROW, last year, this  week, \
+                    next\tmonth, Last Weekend, same day, the following year, that year, \
+                    previous month, preceding day, this century, last summer, a year ago, \
+                    two-year, 3 days later, last\u{A0}year, thiſ year, today's, last-year";
+        let months = plain_hits(&f.month, text, |m| plain_words(m).is_some());
+        let words: Vec<&str> = months
+            .iter()
+            .map(|(h, _)| match h {
+                Hit::Plain(s, e) => &text[*s..*e],
+                Hit::Groups(_) => unreachable!(),
+            })
+            .collect();
+        assert_eq!(
+            words,
+            [
+                "May",
+                "last June",
+                "early August",
+                "this\tOctober",
+                "DECEMBER",
+                "next  May"
+            ]
+        );
+        for (hit, caps) in &months {
+            let (got, want) = (
+                MonthGroups::of(text, hit).unwrap(),
+                MonthGroups::of(text, caps).unwrap(),
+            );
+            assert_eq!((got.all, got.m, got.rel), (want.all, want.m, want.rel));
+        }
+        let rel = plain_hits(&f.relative, text, |m| plain_words(m).is_some());
+        let words: Vec<&str> = rel
+            .iter()
+            .map(|(h, _)| match h {
+                Hit::Plain(s, e) => &text[*s..*e],
+                Hit::Groups(_) => unreachable!(),
+            })
+            .collect();
+        assert_eq!(
+            words,
+            [
+                "today",
+                "Yesterday",
+                "TOMORROW",
+                "last year",
+                "this  week",
+                "next\tmonth",
+                "Last Weekend",
+                "same day",
+                "following year",
+                "that year",
+                "previous month",
+                "preceding day",
+                "this century",
+                "last summer",
+                "today"
+            ]
+        );
+        for (hit, caps) in &rel {
+            let got = RelGroups::of(text, hit).unwrap();
+            assert_eq!(got, RelGroups::of(text, caps).unwrap());
+        }
+    }
+
+    #[test]
+    fn plain_words_are_one_or_two_ascii_words() {
+        assert_eq!(plain_words("today"), Some(((0, 5), (5, 5))));
+        assert_eq!(plain_words("last \t year"), Some(((0, 4), (7, 11))));
+        for m in [
+            "",
+            " year",
+            "last ",
+            "last-year",
+            "a year ago",
+            "last\u{A0}year",
+            "thiſ year",
+            "3 days",
+        ] {
+            assert_eq!(plain_words(m), None, "{m:?}");
         }
     }
 
