@@ -179,7 +179,8 @@ impl Cleaner {
     /// (cleared first). `noise` is cleared and filled, sorted by start.
     pub fn clean_into(&self, raw: &[u8], noise: &mut Vec<Noise>, out: &mut CleanText) {
         noise.clear();
-        out.clear();
+        // The cleaned text is never longer than the raw bytes.
+        out.clear_for(raw.len());
         // Invalid bytes become one-byte placeholders so every offset of the
         // working text is a raw offset; they are reported as noise below.
         let owned;

@@ -46,6 +46,16 @@ impl CleanText {
         self.raw_utf8 = false;
     }
 
+    /// Empties the text and the map, with room for `bytes` of text made
+    /// at once: a fresh buffer if the old one is smaller (growing it
+    /// would copy it, cleared or not, at every doubling).
+    pub fn clear_for(&mut self, bytes: usize) {
+        self.clear();
+        if self.text.capacity() < bytes {
+            self.text = String::with_capacity(bytes);
+        }
+    }
+
     /// Whether the raw bytes this text was cleaned from are valid UTF-8,
     /// so that a later stage need not validate them again.
     pub fn raw_is_utf8(&self) -> bool {
@@ -160,6 +170,18 @@ impl CleanText {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn clear_for_empties_and_makes_room() {
+        let mut c = build("abc def", &[(0, 3), (4, 7)]);
+        c.set_raw_utf8(true);
+        c.clear_for(1000);
+        assert_eq!(c.as_str(), "");
+        assert!(c.segments.is_empty() && !c.raw_is_utf8());
+        assert!(c.text.capacity() >= 1000);
+        c.copy("xyz", 5);
+        assert_eq!(c.to_raw(CleanSpan::new(0, 3)), Some(RawSpan::new(5, 8)));
+    }
 
     fn build(raw: &str, keep: &[(usize, usize)]) -> CleanText {
         let mut c = CleanText::default();
