@@ -257,22 +257,9 @@ impl Cleaner {
         });
         let wiki = citations >= 3 && self.wiki_citation_count.find_iter(text).nth(2).is_some();
 
-        // Sized by one vectorized count: collected blind, the list grew
-        // by doubling, each step a copy, on a long page.
-        let mut all = Vec::with_capacity(memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1);
-        all.extend(Lines::new(text));
-        // Menu separators (`|`, `·`) per line, counted once: the table test
-        // below compares each line with its neighbours.
-        let seps: Vec<[usize; 2]> = all
-            .iter()
-            .map(|l| {
-                let b = l.text(text).as_bytes();
-                [
-                    memchr::memchr_iter(b'|', b).count(),
-                    occurrences(l.text(text), '·').count(),
-                ]
-            })
-            .collect();
+        let (all, seps) = lines_and_seps(text);
+        // A reference item has a `^`: most texts have none at all.
+        let carets = memchr::memchr(b'^', text.as_bytes()).is_some();
         let mut i = 0;
         while i < all.len() {
             let line = all[i];
@@ -281,7 +268,7 @@ impl Cleaner {
                 i += 1;
                 continue;
             }
-            if self.is_reference_item(line.text(text)) {
+            if carets && self.is_reference_item(line.text(text)) {
                 // A reference list runs to the end of its block of items;
                 // blank lines and wrapped entries between items belong to it.
                 let mut last = i;
@@ -657,34 +644,70 @@ fn twice(s: &str, sep: char) -> bool {
     occurrences(s, sep).nth(1).is_some()
 }
 
-struct Lines<'a> {
-    text: &'a str,
-    pos: usize,
-}
-
-impl<'a> Lines<'a> {
-    fn new(text: &'a str) -> Self {
-        Self { text, pos: 0 }
+/// The lines of `text` (without their `\n`) and, for each, its count of
+/// menu separators `|` and `·`.
+fn lines_and_seps(text: &str) -> (Vec<Line>, Vec<[usize; 2]>) {
+    // Sized by one vectorized count: collected blind, the list grew
+    // by doubling, each step a copy, on a long page. The lines come
+    // from one search for line breaks, not one search per line.
+    let bytes = text.as_bytes();
+    let mut all = Vec::with_capacity(memchr::memchr_iter(b'\n', bytes).count() + 1);
+    let mut start = 0;
+    for nl in memchr::memchr_iter(b'\n', bytes) {
+        all.push(Line { start, end: nl });
+        start = nl + 1;
     }
-}
-
-impl Iterator for Lines<'_> {
-    type Item = Line;
-    fn next(&mut self) -> Option<Line> {
-        if self.pos >= self.text.len() {
-            return None;
+    if start < bytes.len() {
+        all.push(Line {
+            start,
+            end: bytes.len(),
+        });
+    }
+    // Menu separators (`|`, `·`) per line, counted once: the table test
+    // of `detect` compares each line with its neighbours. One search over
+    // the text for both: most lines have neither, and a count per
+    // line cost two searches a line.
+    let mut seps = vec![[0usize; 2]; all.len()];
+    let mut li = 0;
+    for p in memchr::memchr2_iter(b'|', 0xB7, bytes) {
+        // `·` is C2 B7; other chars end in B7 too (`ķ`).
+        let k = match bytes[p] {
+            b'|' => 0,
+            _ if p > 0 && bytes[p - 1] == 0xC2 => 1,
+            _ => continue,
+        };
+        while all.get(li).is_some_and(|l| l.end <= p) {
+            li += 1;
         }
-        let start = self.pos;
-        let end = memchr::memchr(b'\n', &self.text.as_bytes()[start..])
-            .map_or(self.text.len(), |i| start + i);
-        self.pos = end + 1;
-        Some(Line { start, end })
+        if let Some(n) = seps.get_mut(li) {
+            n[k] += 1;
+        }
     }
+    (all, seps)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The lines and separator counts are those of a split at `\n`
+        /// and a count per line.
+        #[test]
+        fn lines_and_seps_match_a_split_and_count(text in "([a |·ķ\n]|\u{B7}|\u{C2}){0,40}") {
+            let (lines, seps) = lines_and_seps(&text);
+            let mut want = Vec::new();
+            let mut pos = 0;
+            while pos < text.len() {
+                let end = text[pos..].find('\n').map_or(text.len(), |k| pos + k);
+                let l = &text[pos..end];
+                want.push(((pos, end), [l.matches('|').count(), l.matches('·').count()]));
+                pos = end + 1;
+            }
+            let got: Vec<_> = lines.iter().map(|l| (l.start, l.end)).zip(seps).collect();
+            proptest::prop_assert_eq!(got, want);
+        }
+    }
 
     fn kinds(raw: &str) -> Vec<(String, &'static str)> {
         let (noise, _) = Cleaner::new().clean(raw.as_bytes());
