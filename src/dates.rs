@@ -371,6 +371,8 @@ const S_YEAR: u16 = 32;
 const S_RELATIVE: u16 = 64;
 const S_WEEKDAY: u16 = 128;
 const S_SEASON: u16 = 256;
+/// A quote mark before `80s` (`'80s`); not in `S_ALL`, which is for word starts.
+const S_APOS: u16 = 512;
 const S_ALL: u16 = 0x1ff;
 
 /// `rest` begins with one of the two non-ASCII letters that case-fold to
@@ -472,7 +474,7 @@ pub struct DateFinder {
     month: Family,
     numeric: Family,
     year: Family,
-    apos_decade: meta::Regex,
+    apos_decade: Family,
     relative: Family,
     weekday: Family,
     season_year: Family,
@@ -1075,7 +1077,7 @@ impl DateFinder {
                 ),
                 S_YEAR,
             ),
-            apos_decade: meta_re(&format!(r"['’‘](?P<d>[0-9]0)s{B}")),
+            apos_decade: Family::new(&format!(r"['’‘](?P<d>[0-9]0)s{B}"), S_APOS),
             relative: Family::new(
                 &format!(
                     r"(?i){B}(?:(?P<rel>this|last|next){SP}(?P<unit>year|month|weekend|week|century|spring|summer|fall|autumn|winter)|(?P<ana>same|following|previous|preceding){SP}(?P<aunit>year|month|day)|(?P<that>that){SP}year|(?P<n>[0-9]{{1,3}}|{num_words})(?:{SP}|-)(?P<nunit>years?|months?|weeks?|days?|decades?|centuries|century){SP}(?P<dir>ago|later|earlier)|(?P<dayw>yesterday|tomorrow|today)){B}"
@@ -1282,12 +1284,9 @@ impl DateFinder {
         self.numeric.each(t, &starts, |c| on_numeric(t, &c, out));
         self.year
             .each_or_plain(t, &starts, year_is_plain, |hit| on_year(t, &hit, out));
-        // A quote mark is a rare literal: the regex's own prefilter is fast.
-        for c in self.apos_decade.captures_iter(t) {
-            if let Some(c) = Caps::of(t, c) {
-                on_apos_decade(t, &c, out);
-            }
-        }
+        // Always plain: the two digits are the group.
+        self.apos_decade
+            .each_or_plain(t, &starts, |_| true, |hit| on_apos_decade(t, &hit, out));
         self.relative.each_or_plain(
             t,
             &starts,
@@ -1343,6 +1342,9 @@ impl DateFinder {
         // Most runs are words of no start word's shape: turned away by one
         // table load, inline, before the tests of rarer cases.
         let Some(&first) = run.first() else { return };
+        if let Some(q) = apos_before(b, i, run) {
+            out.push((q, S_APOS));
+        }
         if first.is_ascii_alphabetic()
             && !self.start_words.shapes.may_hold(run)
             && !folds_to_ascii(rest)
@@ -2062,21 +2064,43 @@ fn on_year(t: &str, hit: &Hit, out: &mut Vec<Cand>) {
     out.push(Cand { start, end, raw });
 }
 
-fn on_apos_decade(t: &str, c: &Caps, out: &mut Vec<Cand>) {
-    let (Some(all), Some(d)) = (c.get(0), c.name("d")) else {
-        return;
+/// Where the quote mark of a `'80s` decade starts, if the ASCII run
+/// `run` at `i` is the `80s` after one (`'`, `‘` or `’`).
+fn apos_before(b: &[u8], i: usize, run: &[u8]) -> Option<usize> {
+    if !matches!(run, [d, b'0', b's'] if d.is_ascii_digit()) {
+        return None;
+    }
+    match b.get(..i)? {
+        [.., b'\''] => Some(i - 1),
+        [.., 0xE2, 0x80, 0x98 | 0x99] => Some(i - 3),
+        _ => None,
+    }
+}
+
+fn on_apos_decade(t: &str, hit: &Hit, out: &mut Vec<Cand>) {
+    let (start, end) = match hit {
+        Hit::Plain(s, e) => (*s, *e),
+        Hit::Groups(c) => match c.get(0) {
+            Some(all) => (all.start(), all.end()),
+            None => return,
+        },
     };
-    if prev_char(t, all.start()).is_some_and(char::is_alphanumeric) {
+    if prev_char(t, start).is_some_and(char::is_alphanumeric) {
         return;
     }
-    let Ok(k) = d.as_str().parse::<i16>() else {
+    // The match ends with the two digits and `s`.
+    let Some(Ok(k)) = end
+        .checked_sub(3)
+        .and_then(|d| t.get(d..end - 1))
+        .map(str::parse::<i16>)
+    else {
         return;
     };
     let k = k / 10;
     let dec = if k >= 2 { 190 + k } else { 200 + k };
     out.push(Cand {
-        start: all.start(),
-        end: all.end(),
+        start,
+        end,
         raw: Raw::Abs(Timex::Decade(Some(dec))),
     });
 }
@@ -2432,6 +2456,7 @@ mod tests {
             "Tueſday, Auguſt 5, 2024 and ſpring 2020; KELVIN \u{212A} mid-1990s, the twenty-first century".into(),
             "a year ago, an hour later, 3 days earlier, A HUNDRED YEARS AGO, Mayday, May_1, 12/05/2024".into(),
             "from 1937 to 1959, in the '90s, last Monday, this spring, the same year, Sept. 4–6".into(),
+            "the ’80s, ‘70s, x'60s, '50s_, '905, '90S, ''20s, ’10sſ, '00s".into(),
             "the 12TH century, the 1960S and 90s, 21st-century, 5-year, 2024-05-01, 3/4/2024, 12ſt century, 1st of May, 2 June, 1990–91, 100 days ago, 12345".into(),
         ];
         for dir in ["samples", "tests/dev"] {
@@ -2456,6 +2481,7 @@ mod tests {
                 &f.relative,
                 &f.weekday,
                 &f.season_year,
+                &f.apos_decade,
             ] {
                 // The reference: the `regex` crate's captures scan of
                 // the whole text, groups and all.
