@@ -31,25 +31,25 @@ pub struct Cleaner {
     shortcode_tag: Bracketed,
     link_block: Bracketed,
     citation: Bracketed,
-    ticker: Regex,
-    template: Regex,
-    footer_start: Regex,
+    ticker: LineTest,
+    template: LineTest,
+    footer_start: LineTest,
     social: Regex,
-    navigation: Regex,
-    credit: Regex,
+    navigation: LineTest,
+    credit: LineTest,
     credit_inline: Regex,
-    caption: Regex,
+    caption: LineTest,
     null_artifact: Regex,
     /// The literal every `null_artifact` match holds, searched first.
     null_word: memchr::memmem::Finder<'static>,
-    image_file: Regex,
-    share_word: Regex,
-    reference_item: Regex,
-    reference_heading: Regex,
-    glued: Regex,
+    image_file: LineTest,
+    share_word: LineTest,
+    reference_item: LineTest,
+    reference_heading: LineTest,
+    glued: LineTest,
     wiki_citation_count: Regex,
     quote_line: Regex,
-    market_line: Regex,
+    market_line: LineTest,
 }
 
 impl Default for Cleaner {
@@ -98,6 +98,119 @@ impl Bracketed {
     }
 }
 
+/// A test of a whole line by a regex whose every match starts where the
+/// line does (`^…`), screened by the line's first byte: the bytes a match
+/// may begin with are read off the parsed pattern once, and a line that
+/// begins with another byte (most lines, for most tests) is turned away
+/// without entering the regex engine, whose set-up alone cost a few
+/// hundred instructions per line and test.
+#[derive(Debug)]
+struct LineTest {
+    re: meta::Regex,
+    /// The bytes a match may begin with; `None` if the regex may match
+    /// elsewhere than at the start, or the empty text (then every line is
+    /// searched).
+    first: Option<[bool; 256]>,
+}
+
+impl LineTest {
+    fn new(pattern: &str) -> Self {
+        // Parsed once, for the regex and its first bytes. The patterns are
+        // constants of this module: a failure is a bug caught by every
+        // test run, never something input can trigger.
+        let hir = regex_syntax::parse(pattern)
+            .unwrap_or_else(|e| panic!("bad built-in regex {pattern:?}: {e}"));
+        let first = hir
+            .properties()
+            .look_set_prefix()
+            .contains(regex_syntax::hir::Look::Start)
+            .then(|| first_bytes(&hir))
+            .and_then(|(first, empty)| (!empty).then_some(first));
+        let re = meta::Regex::builder()
+            // The `regex` crate's size limits.
+            .configure(
+                meta::Config::new()
+                    .nfa_size_limit(Some(10 * (1 << 20)))
+                    .hybrid_cache_capacity(2 * (1 << 20)),
+            )
+            .build_from_hir(&hir)
+            .unwrap_or_else(|e| panic!("bad built-in regex {pattern:?}: {e}"));
+        LineTest { re, first }
+    }
+
+    fn is_match(&self, s: &str) -> bool {
+        let may = match (&self.first, s.as_bytes().first()) {
+            (Some(first), Some(&b)) => first[usize::from(b)],
+            _ => true,
+        };
+        may && self.re.is_match(s)
+    }
+}
+
+/// The bytes the non-empty texts `hir` matches may begin with (a
+/// superset: a Unicode class gives every lead byte between those of its
+/// ends), and whether it matches the empty text. Assertions match the
+/// empty text.
+fn first_bytes(hir: &regex_syntax::hir::Hir) -> ([bool; 256], bool) {
+    use regex_syntax::hir::{Class, HirKind};
+    let mut first = [false; 256];
+    let mut mark = |lo: u8, hi: u8| first[usize::from(lo)..=usize::from(hi)].fill(true);
+    let lead = |c: char| c.encode_utf8(&mut [0; 4]).as_bytes()[0];
+    let empty = match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => true,
+        HirKind::Literal(lit) => match lit.0.first() {
+            Some(&b) => {
+                mark(b, b);
+                false
+            }
+            None => true,
+        },
+        HirKind::Class(Class::Unicode(c)) => {
+            c.ranges()
+                .iter()
+                .for_each(|r| mark(lead(r.start()), lead(r.end())));
+            false
+        }
+        HirKind::Class(Class::Bytes(c)) => {
+            c.ranges().iter().for_each(|r| mark(r.start(), r.end()));
+            false
+        }
+        HirKind::Repetition(r) => {
+            let (f, e) = first_bytes(&r.sub);
+            first = f;
+            e || r.min == 0
+        }
+        HirKind::Capture(c) => {
+            let (f, e) = first_bytes(&c.sub);
+            first = f;
+            e
+        }
+        HirKind::Concat(parts) => {
+            // The first part that cannot be empty ends the prefix.
+            let mut empty = true;
+            for part in parts {
+                let (f, e) = first_bytes(part);
+                first.iter_mut().zip(f).for_each(|(a, b)| *a |= b);
+                if !e {
+                    empty = false;
+                    break;
+                }
+            }
+            empty
+        }
+        HirKind::Alternation(alts) => {
+            let mut empty = false;
+            for alt in alts {
+                let (f, e) = first_bytes(alt);
+                first.iter_mut().zip(f).for_each(|(a, b)| *a |= b);
+                empty |= e;
+            }
+            empty
+        }
+    };
+    (first, empty)
+}
+
 fn re(pattern: &str) -> Regex {
     // The patterns are constants of this module: a failure is a bug caught
     // by every test run, never something input can trigger.
@@ -122,13 +235,13 @@ impl Cleaner {
             citation: Bracketed::new(
                 r"\[(?:\d{1,4}|[a-z]|[a-z]?\s?\d{1,3}|citation needed|clarification needed|verification needed|when\?|who\?|dubious[^\]\n]{0,40}|note \d{1,3}|nb \d{1,3}|edit)\]",
             ),
-            ticker: re(
+            ticker: LineTest::new(
                 r"^[\s\u{a0}]*(?:[•·▪►*\-]\s*)?(?:[A-Z]{3}\s*/\s*[A-Z]{3}|[$€£¥₸₽]\s*1|1\s*[$€£¥₸₽]|(?:USD|EUR|RUB|CNY|GBP|KZT|KGS|UZS|TJS|TMT|JPY|TRY)(?-u:\b))\s*(?:[=:–—\-]\s*)?[$€£¥₸₽]?\s*\d[\d.,\u{a0} ]*\s*(?:[A-Z]{3}|tenge|som|sum|rubles?)?\s*(?:\(?\s*[+\-−▲▼↑↓]?\s*[\d.,]*\s*%\s*\)?)?\s*[▲▼↑↓]?$",
             ),
-            template: re(&format!(
+            template: LineTest::new(&format!(
                 r"(?i)^(?:this (?:article|section|list|biography|page|film|entry|subsection|paragraph)(?-u:\b).{{0,300}}?(?-u:\b)(?:needs?|does not|may|has (?:multiple|no)|is (?:missing|an orphan|written|incomplete)|relies|lacks|requires|contains|is a stub)(?-u:\b).{{0,300}}?(?:help|\((?:{MONTHS}) \d{{4}}\)|remove this (?:template|message))|please help improve|unsourced material may be challenged|learn how and when to remove|find sources:)"
             )),
-            footer_start: re(
+            footer_start: LineTest::new(
                 r"(?i)^(?:get (?:the )?.{0,40}(?:stories|news|updates|newsletter)|sign up|subscribe|follow us|join us on|join our|like us on|share this|share on|share article|download (?:our|the) app|don't miss|click to share|stay (?:up to date|informed|connected)|never miss)",
             ),
             social: re(
@@ -136,16 +249,16 @@ impl Cleaner {
                 // up on any line with a non-ASCII character.
                 r"(?-u:\b)(?:Twitter|Facebook|Instagram|Telegram|YouTube|Youtube|TikTok|Tiktok|WhatsApp|LinkedIn|VKontakte|Pinterest|Reddit|Threads)(?-u:\b)",
             ),
-            navigation: re(&format!(
+            navigation: LineTest::new(&format!(
                 r"(?i)^(?:(?:viewing|showing|displaying)\s+(?:results|items|entries|articles|posts)?\s*\d+\s*[-–]\s*\d+\s+of\s+\d+.*|page\s+\d+\s+of\s+\d+|(?:last\s+update[ds]?|updated(?:\s+on)?|last\s+modified)\s*:?\s*(?:(?:{MONTHS}|\d).{{0,60}})?|from\s+wikipedia,\s+the\s+free\s+encyclopedia|sort\s+by\s*:.*|(?:read\s+more|continue\s+reading|read\s+also|also\s+read|see\s+also|related(?:\s+(?:articles?|news|stories|posts|content))?|more\s+(?:on\s+this|stories|news)|recommended(?:\s+for\s+you)?|you\s+may\s+also\s+like|most\s+(?:read|popular)|trending(?:\s+now)?|tags?|categories|previous(?:\s+(?:article|post|story))?|next(?:\s+(?:article|post|story))?|back\s+to\s+top|skip\s+to\s+(?:main\s+)?content|external\s+links|further\s+reading|advertisement|comments?(?:\s*\(\d+\))?|loading\.*)\s*[:»>.→]?(?:\s.{{0,120}})?|by|home\s*[»>/|].*|[«‹<]?\s*(?:prev(?:ious)?|newer|older|next|first|last|\d{{1,4}}|…|\.\.\.)(?:\s+(?:prev(?:ious)?|newer|older|next|first|last|\d{{1,4}}|…|\.\.\.))+\s*[»›>]?|(?:viewing|showing)\s+\d+\s*[-–]\s*\d+\s+of\s+\d+.*)$"
             )),
-            credit: re(
+            credit: LineTest::new(
                 r"(?i)^(?:(?:photo|image|picture|video|cover\s+photo|main\s+photo|top\s+photo|illustration|pictures?|photos?|images?)\s*(?:credits?|courtesy|by|source)?|credits?|courtesy|source|фото)\s*:|^(?:photo|image|pictures?|photos?)\s+(?:by|courtesy\s+of)\s|^©\s*\S",
             ),
             credit_inline: re(
                 r"(?i)(?:(?:photo|image|picture|video)s?\s*(?:credits?|courtesy|source)\s*:|(?:^|;\s*|\s)(?:photo|image)s?\s*:\s*\S)",
             ),
-            caption: re(
+            caption: LineTest::new(
                 r"(?i)^(?:(?:a\s+)?(?:screenshot|screen\s+grab|still|stills|film\s+still|frame|shot|scene|poster)s?\s+(?:from|of)\s|pictured\s*:|photo\s+(?:from|of)\s)",
             ),
             null_artifact: re(
@@ -156,20 +269,20 @@ impl Cleaner {
             // Unicode class compiles to one copy per count, which made the
             // lazy DFA give up and the search fall back to slower engines.
             // Callers bound the line length instead.
-            image_file: re(r"(?i)^[\w\-. ()%]+\.(?:jpe?g|png|gif|webp|svg|bmp|tiff?)$"),
-            share_word: re(
+            image_file: LineTest::new(r"(?i)^[\w\-. ()%]+\.(?:jpe?g|png|gif|webp|svg|bmp|tiff?)$"),
+            share_word: LineTest::new(
                 r"(?i)^(?:share|tweet|pin(?:\s+it)?|email|e-mail|print|copy\s+link|whatsapp|telegram|facebook|twitter|vk|linkedin)$",
             ),
-            reference_item: re(r"^[\s\u{a0}]*(?:\d{1,4}\.\s*)?\^\s"),
-            reference_heading: re(
+            reference_item: LineTest::new(r"^[\s\u{a0}]*(?:\d{1,4}\.\s*)?\^\s"),
+            reference_heading: LineTest::new(
                 r"(?i)^(?:references|notes|footnotes|citations|sources|bibliography|notes and references)$",
             ),
-            glued: re(
+            glued: LineTest::new(
                 r"^[\s\u{a0}•·]*[A-Z][0-9A-Za-z_.'’ ]{0,40}?(?:[a-z][\d$€£₸]|[a-z]\s?\$|by[A-Z]|[a-z]{2}[A-Z][a-z])",
             ),
             wiki_citation_count: re(r"\[\d{1,4}\]"),
             quote_line: re(r"[.!?]\s|[.!?]$"),
-            market_line: re(
+            market_line: LineTest::new(
                 r"^[\s\u{a0}]*(?:[•·▪►*\-]\s*)?[A-Z][A-Za-z&/ .]{1,24}\s+[$€£]?\d[\d.,]*\s*(?:[▲▼↑↓]\s*[+\-−]?[\d.,]+\s*%|[+\-−][\d.,]+\s*%|\(\s*[+\-−][\d.,]+\s*%\s*\))\s*$",
             ),
         }
@@ -689,6 +802,65 @@ fn lines_and_seps(text: &str) -> (Vec<Line>, Vec<[usize; 2]>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The line tests, by name.
+    fn line_tests(c: &Cleaner) -> Vec<(&'static str, &LineTest)> {
+        vec![
+            ("ticker", &c.ticker),
+            ("template", &c.template),
+            ("footer_start", &c.footer_start),
+            ("navigation", &c.navigation),
+            ("credit", &c.credit),
+            ("caption", &c.caption),
+            ("image_file", &c.image_file),
+            ("share_word", &c.share_word),
+            ("reference_item", &c.reference_item),
+            ("reference_heading", &c.reference_heading),
+            ("glued", &c.glued),
+            ("market_line", &c.market_line),
+        ]
+    }
+
+    #[test]
+    fn every_line_test_is_screened_by_its_first_byte() {
+        let c = Cleaner::new();
+        for (name, t) in line_tests(&c) {
+            let first = t
+                .first
+                .unwrap_or_else(|| panic!("{name}: no first-byte screen"));
+            assert!(first.iter().any(|&b| !b), "{name}: screens nothing");
+        }
+        // Keyword tests pass their words' first letters, in either case.
+        let f = c.share_word.first.unwrap();
+        assert!(f[usize::from(b's')] && f[usize::from(b'S')] && f[usize::from(b'v')]);
+        assert!(!f[usize::from(b'a')] && !f[usize::from(b' ')] && !f[usize::from(b'1')]);
+        // A pattern that may match anywhere, or match nothing, gets no
+        // screen; one that must begin at the start does.
+        assert!(LineTest::new(r"(?i)\bphoto").first.is_none());
+        assert!(LineTest::new(r"^a|b").first.is_none());
+        assert!(LineTest::new(r"^\s*").first.is_none());
+        let f = LineTest::new(r"^(?:a|\s*[ж€])").first.unwrap();
+        let on: Vec<u8> = (0..=255u8).filter(|&b| f[usize::from(b)]).collect();
+        // `a`, the ASCII and other spaces' lead bytes, `ж` (D0), `€` (E2).
+        assert!(
+            on.contains(&b'a') && on.contains(&b' ') && on.contains(&0xD0) && on.contains(&0xE2)
+        );
+        assert!(!on.contains(&b'b') && !on.contains(&b'A'));
+    }
+
+    proptest::proptest! {
+        /// Screened or not, every line test answers alike: on lines made
+        /// of the tests' own first words and marks, and of any chars.
+        #[test]
+        fn line_tests_answer_as_their_regexes(
+            line in "((Photo|photo|PHOTO|Share|share|Subscribe|This article|Page 2 of 3|USD|EUR/USD|©|фото|References|1\\. \\^ |[•·]|Director|img\\.JPG|Last updated:|[A-Za-z0-9]{1,6}|[ :.$€%+\\-▲]|ſ|\u{212A}|é|\u{a0}|\\^)){0,8}",
+        ) {
+            static CLEANER: std::sync::LazyLock<Cleaner> = std::sync::LazyLock::new(Cleaner::new);
+            for (name, t) in line_tests(&CLEANER) {
+                proptest::prop_assert_eq!(t.is_match(&line), t.re.is_match(&line), "{}", name);
+            }
+        }
+    }
 
     proptest::proptest! {
         /// The lines and separator counts are those of a split at `\n`
