@@ -373,7 +373,18 @@ const S_WEEKDAY: u16 = 128;
 const S_SEASON: u16 = 256;
 /// A quote mark before `80s` (`'80s`); not in `S_ALL`, which is for word starts.
 const S_APOS: u16 = 512;
-const S_ALL: u16 = 0x1ff;
+/// A count (`3`, `two`, `a`) that may open a relative date (`3 days
+/// ago`); kept only with a direction word (`S_DIR`) close enough after it.
+const S_REL_N: u16 = 1024;
+/// `ago`, `later`, `earlier`: no pattern starts here.
+const S_DIR: u16 = 2048;
+/// The most bytes from a count's start to its direction word's: the
+/// longest count (`seventy-seven`), unit (`centuries`) and two runs of
+/// six three-byte spaces.
+const REL_SPAN: usize = 13 + 18 + 9 + 18;
+/// Every word-start pattern, and a possible direction word: for a run
+/// that goes on in a letter that case-folds to ASCII (`Auguſt`).
+const S_ALL: u16 = 0x1ff | S_DIR;
 
 /// `rest` begins with one of the two non-ASCII letters that case-fold to
 /// ASCII ones (`ſ` to `s`, the Kelvin sign `K` to `k`): under `(?i)` the
@@ -406,7 +417,7 @@ fn digit_starts(run: &[u8], next: Option<u8>) -> u16 {
         bits |= S_YEAR;
     }
     if d <= 3 && tail.is_empty() {
-        bits |= S_RELATIVE;
+        bits |= S_REL_N;
     }
     bits
 }
@@ -442,10 +453,11 @@ fn start_word_bits() -> HashMap<&'static [u8], u16> {
         "same|following|previous|preceding|that|yesterday|tomorrow|today",
         S_RELATIVE,
     );
-    add(TENS, S_RELATIVE);
-    add(TEENS, S_RELATIVE);
-    add(UNITS_WORDS, S_RELATIVE);
-    add("an|a|hundred", S_RELATIVE);
+    add(TENS, S_REL_N);
+    add(TEENS, S_REL_N);
+    add(UNITS_WORDS, S_REL_N);
+    add("an|a|hundred", S_REL_N);
+    add("ago|later|earlier", S_DIR);
     add("spring|summer|fall|autumn|winter", S_SEASON);
     m
 }
@@ -1082,7 +1094,7 @@ impl DateFinder {
                 &format!(
                     r"(?i){B}(?:(?P<rel>this|last|next){SP}(?P<unit>year|month|weekend|week|century|spring|summer|fall|autumn|winter)|(?P<ana>same|following|previous|preceding){SP}(?P<aunit>year|month|day)|(?P<that>that){SP}year|(?P<n>[0-9]{{1,3}}|{num_words})(?:{SP}|-)(?P<nunit>years?|months?|weeks?|days?|decades?|centuries|century){SP}(?P<dir>ago|later|earlier)|(?P<dayw>yesterday|tomorrow|today)){B}"
                 ),
-                S_RELATIVE,
+                S_RELATIVE | S_REL_N,
             ),
             weekday: Family::new(
                 &format!(r"(?i){B}(?:(?P<rel>this|last|next){SP})?(?P<wd>{WEEKDAYS}){B}"),
@@ -1330,6 +1342,7 @@ impl DateFinder {
                 i = j;
             }
         }
+        keep_counts_with_direction(&mut out);
         out
     }
 
@@ -1578,6 +1591,21 @@ impl DateFinder {
 }
 
 /// In `June 28 – July 3, 2025` the first date takes the year of the second.
+/// Drops `S_REL_N` from the counts with no direction word (`S_DIR`)
+/// within `REL_SPAN` bytes after them: a count opens a relative date only
+/// as `3 days ago`, and most counts (`a`, `one`, `12`) are none.
+fn keep_counts_with_direction(starts: &mut [(usize, u16)]) {
+    let mut dir: Option<usize> = None;
+    for (p, bits) in starts.iter_mut().rev() {
+        if *bits & S_DIR != 0 {
+            dir = Some(*p);
+        }
+        if *bits & S_REL_N != 0 && dir.is_none_or(|d| d.saturating_sub(*p) > REL_SPAN) {
+            *bits &= !S_REL_N;
+        }
+    }
+}
+
 fn inherit_year(x: &Timex, y: &Timex) -> (Timex, Timex) {
     let parts = |v: &Timex| match v {
         Timex::Day(y, m, _) | Timex::Month(y, m) => (*y, *m),
@@ -2455,6 +2483,9 @@ mod tests {
         let mut texts: Vec<String> = vec![
             "Tueſday, Auguſt 5, 2024 and ſpring 2020; KELVIN \u{212A} mid-1990s, the twenty-first century".into(),
             "a year ago, an hour later, 3 days earlier, A HUNDRED YEARS AGO, Mayday, May_1, 12/05/2024".into(),
+            "seventy-seven\u{2009}\u{2009}\u{2009}\u{2009}\u{2009}\u{2009}centuries\u{202F}\u{202F}\u{202F}\u{202F}\u{202F}\u{202F}later".into(),
+            "3 days agoſ".into(),
+            "two weeks_ago; a year  ago_".into(),
             "from 1937 to 1959, in the '90s, last Monday, this spring, the same year, Sept. 4–6".into(),
             "the ’80s, ‘70s, x'60s, '50s_, '905, '90S, ''20s, ’10sſ, '00s".into(),
             "the 12TH century, the 1960S and 90s, 21st-century, 5-year, 2024-05-01, 3/4/2024, 12ſt century, 1st of May, 2 June, 1990–91, 100 days ago, 12345".into(),
@@ -2526,6 +2557,7 @@ mod tests {
             f.run_start(b, i, j, &mut out);
             i = j;
         }
+        keep_counts_with_direction(&mut out);
         out
     }
 
