@@ -861,7 +861,13 @@ fn title_occurrences(
         };
         for &i in list {
             let title = titles[i].0;
-            if text[t.start..].starts_with(title)
+            // Many titles share a first word (`The`): their last bytes
+            // turn most away before a whole compare.
+            let last = (t.start + title.len())
+                .checked_sub(1)
+                .and_then(|e| text.as_bytes().get(e));
+            if last == title.as_bytes().last()
+                && text[t.start..].starts_with(title)
                 && found[i]
                     .last()
                     .is_none_or(|&p: &usize| t.start >= p + title.len())
