@@ -1356,14 +1356,18 @@ impl Patterns {
                 },
             })
             .collect();
-        // Room for every token: filtered, the list would grow by copies.
-        let mut marked = Vec::with_capacity(toks.len());
-        marked.extend(
-            (0..toks.len() as u32)
-                .zip(&flags)
-                .filter(|&(_, f)| f & EACH_BITS != 0)
-                .map(|(i, _)| i),
-        );
+        // Written without a branch on the flags (every index is written,
+        // the count moves on only for a marked token): which tokens are
+        // marked is unpredictable, and the filter mispredicted on them.
+        let mut marked = vec![0u32; toks.len()];
+        let mut n = 0;
+        for (i, &f) in (0u32..).zip(&flags) {
+            if let Some(slot) = marked.get_mut(n) {
+                *slot = i;
+            }
+            n += usize::from(f & EACH_BITS != 0);
+        }
+        marked.truncate(n);
         let mut cx = Cx {
             p: self,
             text,
