@@ -326,8 +326,12 @@ impl Gazetteer {
             if t.plain || t.kind == Kind::Punct {
                 // Inside a run of ASCII letters and digits, every char
                 // follows a letter or digit: no word starts there. A
-                // punctuation token is one char.
-                self.match_at(nfa, start, text, t.start, &mut next, out);
+                // punctuation token is one char. Most tokens start no
+                // form: their first byte, kept in the token, says so
+                // without a read of the text.
+                if self.prefixes.first.has(t.first) {
+                    self.match_at(nfa, start, text, t.start, &mut next, out);
+                }
             } else if let Some(word) = text.get(t.start..t.end) {
                 for (k, _) in word.char_indices() {
                     if t.start + k >= next {

@@ -384,7 +384,6 @@ impl Resolver<'_> {
         title_list.sort();
         let by_first = titles_by_first_word(&title_list);
         let hits = key_starts(
-            text,
             toks,
             [
                 FirstBytes::of(tails.keys().map(|k| k.0)),
@@ -879,11 +878,6 @@ fn title_occurrences(
     found
 }
 
-/// The first byte of token `t`, read without slicing the token out.
-fn first_byte(text: &str, t: &Token) -> u8 {
-    text.as_bytes().get(t.start).copied().unwrap_or(0)
-}
-
 /// Bits of [`key_starts`]: the token's first byte starts a name tail, a
 /// name part, the first word of a title.
 const TAIL: u8 = 1;
@@ -894,7 +888,6 @@ const TITLE: u8 = 4;
 /// `firsts` (tails, parts, titles) starts with, with the bits of those
 /// key sets; none when every set is empty.
 fn key_starts<'o>(
-    text: &str,
     toks: &[Token],
     firsts: [FirstBytes; 3],
     out: &'o mut Vec<(usize, u8)>,
@@ -912,7 +905,7 @@ fn key_starts<'o>(
         return out;
     }
     out.extend(toks.iter().enumerate().filter_map(|(i, t)| {
-        let m = mask[usize::from(first_byte(text, t))];
+        let m = mask[usize::from(t.first)];
         (m != 0).then_some((i, m))
     }));
     out

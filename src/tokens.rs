@@ -29,6 +29,10 @@ pub struct Token {
     /// it ends a word, so a stage that looks for word starts need not
     /// look inside it.
     pub plain: bool,
+    /// The token's first byte: the stages that screen tokens by it need
+    /// not reach into the text (the field fills padding: a token is 24
+    /// bytes either way).
+    pub first: u8,
 }
 
 impl Token {
@@ -156,6 +160,7 @@ pub fn tokenize(text: &str, out: &mut Vec<Token>) {
             space_before,
             tab_before,
             plain,
+            first: b.get(start).copied().unwrap_or(0),
         });
         line_start = false;
         space_before = false;
@@ -284,6 +289,7 @@ mod tests {
                 tab_before,
                 plain: kind == Kind::Word
                     && text[i..end].bytes().all(|b| b.is_ascii_alphanumeric()),
+                first: text.as_bytes().get(i).copied().unwrap_or(0),
             });
             line_start = false;
             space_before = false;
@@ -326,6 +332,12 @@ mod tests {
         end
     }
 
+    /// The first byte rides in the padding: a token stays 24 bytes.
+    #[test]
+    fn a_token_is_three_words() {
+        assert_eq!(std::mem::size_of::<Token>(), 24);
+    }
+
     proptest! {
         #[test]
         fn tokens_agree_with_a_char_by_char_tokenizer(
@@ -333,6 +345,9 @@ mod tests {
         ) {
             let mut toks = Vec::new();
             tokenize(&text, &mut toks);
+            for t in &toks {
+                prop_assert_eq!(Some(&t.first), text.as_bytes().get(t.start));
+            }
             prop_assert_eq!(toks, tokenize_by_chars(&text));
         }
 
