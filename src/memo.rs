@@ -24,6 +24,7 @@
 //! assert_eq!(computed, 2);
 //! ```
 
+use crate::prefilter::{le_u32_at, le_u64_at};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// A fresh owner id: every list set that fills memos takes one when it
@@ -107,16 +108,8 @@ impl WordMemo {
 #[inline]
 fn spell(w: &[u8]) -> Option<(u64, u64)> {
     let n = w.len();
-    let u64_at = |i: usize| {
-        w.get(i..i + 8)
-            .and_then(|b| b.try_into().ok())
-            .map(u64::from_le_bytes)
-    };
-    let u32_at = |i: usize| {
-        w.get(i..i + 4)
-            .and_then(|b| b.try_into().ok())
-            .map(|b| u64::from(u32::from_le_bytes(b)))
-    };
+    let u64_at = |i: usize| le_u64_at(w, i);
+    let u32_at = |i: usize| le_u32_at(w, i);
     match n {
         8..=16 => Some((u64_at(0)?, u64_at(n - 8)?)),
         4..=7 => Some((u32_at(0)?, u32_at(n - 4)?)),

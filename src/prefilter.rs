@@ -169,16 +169,8 @@ fn slot_of(lo: u64, hi: u64, len: usize) -> usize {
 #[inline]
 fn pack(w: &[u8]) -> Option<(u64, u64)> {
     let n = w.len();
-    let u64_at = |i: usize| {
-        w.get(i..i + 8)
-            .and_then(|b| b.try_into().ok())
-            .map(u64::from_le_bytes)
-    };
-    let u32_at = |i: usize| {
-        w.get(i..i + 4)
-            .and_then(|b| b.try_into().ok())
-            .map(|b| u64::from(u32::from_le_bytes(b)))
-    };
+    let u64_at = |i: usize| le_u64_at(w, i);
+    let u32_at = |i: usize| le_u32_at(w, i);
     let byte_at = |i: usize| w.get(i).map(|&b| u64::from(b) << (8 * i));
     let (lo, hi) = match n {
         // The second load ends at the last byte; shifted down, the bytes
@@ -191,6 +183,22 @@ fn pack(w: &[u8]) -> Option<(u64, u64)> {
         _ => return None,
     };
     Some((lower8(lo), lower8(hi)))
+}
+
+/// The eight bytes of `w` at `i`, little-endian; `None` past its end.
+#[inline]
+pub(crate) fn le_u64_at(w: &[u8], i: usize) -> Option<u64> {
+    w.get(i..i.checked_add(8)?)
+        .and_then(|b| b.try_into().ok())
+        .map(u64::from_le_bytes)
+}
+
+/// The four bytes of `w` at `i`, little-endian; `None` past its end.
+#[inline]
+pub(crate) fn le_u32_at(w: &[u8], i: usize) -> Option<u64> {
+    w.get(i..i.checked_add(4)?)
+        .and_then(|b| b.try_into().ok())
+        .map(|b| u64::from(u32::from_le_bytes(b)))
 }
 
 /// ASCII-lowercases eight bytes at once: `A`..=`Z` gain 0x20, every
