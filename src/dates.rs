@@ -227,6 +227,7 @@ struct Family {
     /// The pattern's source, for the tests' whole-text scan.
     #[cfg(test)]
     pattern: String,
+    /// The start bits (`S_*`) at any of which the pattern is tried.
     bit: u16,
 }
 

@@ -74,15 +74,15 @@ struct DocBufs {
 }
 
 /// Room for this many tokens beyond twice a document's is kept in its
-/// buffers from batch to batch (~100 KB of text) once the batch's
+/// buffers from batch to batch (~100 KB of text) once the worker's
 /// buffers hold more than `KEPT_TOKENS`; more is given back.
 const SPARE_TOKENS: usize = 16_384;
 
-/// Token room (~6 MB, four batches' worth on news text) a worker keeps in
-/// its documents' buffers whatever the documents: below it nothing is
-/// given back. Sizes vary from batch to batch, so a buffer given back for
-/// one small document was mostly grown again, by doubling copies into
-/// fresh pages, for the next large one.
+/// Token room (6 MB; a 512 KB batch of news text has ~100,000 tokens) a
+/// worker keeps in its documents' buffers whatever the documents: below
+/// it nothing is given back. Sizes vary from batch to batch, so a buffer
+/// given back for one small document was mostly grown again, by doubling
+/// copies into fresh pages, for the next large one.
 const KEPT_TOKENS: usize = 1 << 18;
 
 /// One document of a batch for [`Pipeline::extract_batch`].
