@@ -229,13 +229,24 @@ impl GazetteerBuilder {
         let surfaces = Surfaces::of(forms.len(), pairs);
         let prefixes = Prefixes::of(forms.iter());
         let by_prefix = forms.by_prefix();
+        // The forms in build order, copied once in a tight loop (its
+        // reads, scattered over the forms, overlap one another) so that
+        // the automaton's builder reads them in order, between its own
+        // scattered writes.
+        let mut ordered = String::with_capacity(forms.text.len());
+        let mut ends = Vec::with_capacity(by_prefix.len());
+        for &i in &by_prefix {
+            ordered.push_str(forms.get(i));
+            ends.push(ordered.len());
+        }
+        let starts = std::iter::once(0).chain(ends.iter().copied());
         let nfa = if by_prefix.is_empty() {
             None
         } else {
             Some(
                 NFA::builder()
                     .match_kind(MatchKind::LeftmostLongest)
-                    .build(by_prefix.iter().map(|&i| forms.get(i)))
+                    .build(starts.zip(&ends).map(|(s, &e)| &ordered[s..e]))
                     .map_err(|e| Error::Gazetteer {
                         path: PathBuf::from("gazetteers"),
                         line: 0,
