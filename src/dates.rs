@@ -1298,8 +1298,16 @@ impl DateFinder {
         self.year
             .each_or_plain(t, &starts, year_is_plain, |hit| on_year(t, &hit, out));
         // Always plain: the two digits are the group.
-        self.apos_decade
-            .each_or_plain(t, &starts, |_| true, |hit| on_apos_decade(t, &hit, out));
+        self.apos_decade.each_or_plain(
+            t,
+            &starts,
+            |_| true,
+            |hit| {
+                if let Hit::Plain(s, e) = hit {
+                    on_apos_decade(t, s, e, out);
+                }
+            },
+        );
         self.relative.each_or_plain(
             t,
             &starts,
@@ -1591,7 +1599,6 @@ impl DateFinder {
     }
 }
 
-/// In `June 28 – July 3, 2025` the first date takes the year of the second.
 /// Drops `S_REL_N` from the counts with no direction word (`S_DIR`)
 /// within `REL_SPAN` bytes after them: a count opens a relative date only
 /// as `3 days ago`, and most counts (`a`, `one`, `12`) are none.
@@ -1607,6 +1614,7 @@ fn keep_counts_with_direction(starts: &mut [(usize, u16)]) {
     }
 }
 
+/// In `June 28 – July 3, 2025` the first date takes the year of the second.
 fn inherit_year(x: &Timex, y: &Timex) -> (Timex, Timex) {
     let parts = |v: &Timex| match v {
         Timex::Day(y, m, _) | Timex::Month(y, m) => (*y, *m),
@@ -1723,6 +1731,16 @@ fn plain_words(m: &str) -> Option<((usize, usize), (usize, usize))> {
         .then_some(((0, first), (second, b.len())))
 }
 
+/// A word of a match, as a byte span `(start, end)` of the text.
+type Part = (usize, usize);
+
+/// [`plain_words`] of the match `t[s..e]`, as spans of `t`: the first
+/// word and, if there is one, the second.
+fn plain_spans(t: &str, s: usize, e: usize) -> Option<(Part, Option<Part>)> {
+    let ((a0, a1), (b0, b1)) = plain_words(t.get(s..e)?)?;
+    Some(((s + a0, s + a1), (b0 < b1).then_some((s + b0, s + b1))))
+}
+
 /// The groups of a month match, as spans.
 struct MonthGroups {
     all: (usize, usize),
@@ -1736,23 +1754,18 @@ impl MonthGroups {
     fn of(t: &str, hit: &Hit) -> Option<Self> {
         let span = |m: Group| (m.start(), m.end());
         Some(match hit {
-            Hit::Plain(s, e) => {
-                let ((a0, a1), (b0, b1)) = plain_words(t.get(*s..*e)?)?;
-                let (first, second) = ((s + a0, s + a1), (s + b0, s + b1));
-                if b0 == b1 {
-                    MonthGroups {
-                        all: (*s, *e),
-                        m: first,
-                        rel: None,
-                    }
-                } else {
-                    MonthGroups {
-                        all: (*s, *e),
-                        m: second,
-                        rel: Some(first),
-                    }
-                }
-            }
+            Hit::Plain(s, e) => match plain_spans(t, *s, *e)? {
+                (first, None) => MonthGroups {
+                    all: (*s, *e),
+                    m: first,
+                    rel: None,
+                },
+                (first, Some(second)) => MonthGroups {
+                    all: (*s, *e),
+                    m: second,
+                    rel: Some(first),
+                },
+            },
             Hit::Groups(c) => MonthGroups {
                 all: c.get(0).map(span)?,
                 m: c.name("m").map(span)?,
@@ -2106,14 +2119,8 @@ fn apos_before(b: &[u8], i: usize, run: &[u8]) -> Option<usize> {
     }
 }
 
-fn on_apos_decade(t: &str, hit: &Hit, out: &mut Vec<Cand>) {
-    let (start, end) = match hit {
-        Hit::Plain(s, e) => (*s, *e),
-        Hit::Groups(c) => match c.get(0) {
-            Some(all) => (all.start(), all.end()),
-            None => return,
-        },
-    };
+/// The `'80s` decade matched at `t[start..end]`.
+fn on_apos_decade(t: &str, start: usize, end: usize, out: &mut Vec<Cand>) {
     if prev_char(t, start).is_some_and(char::is_alphanumeric) {
         return;
     }
@@ -2158,16 +2165,15 @@ impl RelGroups {
         let span = |m: Group| (m.start(), m.end());
         Some(match hit {
             Hit::Plain(s, e) => {
-                let ((a0, a1), (b0, b1)) = plain_words(t.get(*s..*e)?)?;
-                let (first, second) = ((s + a0, s + a1), (s + b0, s + b1));
                 let all = (*s, *e);
-                if b0 == b1 {
+                let (first, second) = plain_spans(t, *s, *e)?;
+                let Some(second) = second else {
                     return Some(RelGroups {
                         all,
                         dayw: Some(first),
                         ..Default::default()
                     });
-                }
+                };
                 let w = t.get(first.0..first.1)?.to_ascii_lowercase();
                 match w.as_str() {
                     "this" | "last" | "next" => RelGroups {

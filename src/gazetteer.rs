@@ -233,20 +233,14 @@ impl GazetteerBuilder {
         // reads, scattered over the forms, overlap one another) so that
         // the automaton's builder reads them in order, between its own
         // scattered writes.
-        let mut ordered = String::with_capacity(forms.text.len());
-        let mut ends = Vec::with_capacity(by_prefix.len());
-        for &i in &by_prefix {
-            ordered.push_str(forms.get(i));
-            ends.push(ordered.len());
-        }
-        let starts = std::iter::once(0).chain(ends.iter().copied());
+        let ordered = forms.reordered(&by_prefix);
         let nfa = if by_prefix.is_empty() {
             None
         } else {
             Some(
                 NFA::builder()
                     .match_kind(MatchKind::LeftmostLongest)
-                    .build(starts.zip(&ends).map(|(s, &e)| &ordered[s..e]))
+                    .build(ordered.iter())
                     .map_err(|e| Error::Gazetteer {
                         path: PathBuf::from("gazetteers"),
                         line: 0,
@@ -421,6 +415,22 @@ impl Forms {
 
     fn iter(&self) -> impl Iterator<Item = &str> + Clone {
         (0..self.ends.len() as u32).map(|i| self.get(i))
+    }
+
+    /// The forms in `order` (indexes into these), as a list of their
+    /// own; it has no index for lookups, as it is only read.
+    fn reordered(&self, order: &[u32]) -> Forms {
+        let mut out = Forms {
+            text: String::with_capacity(self.text.len()),
+            ends: Vec::with_capacity(order.len()),
+            ..Forms::default()
+        };
+        for &i in order {
+            out.text.push_str(self.get(i));
+            // No longer than these forms, whose ends fit in 32 bits.
+            out.ends.push(out.text.len() as u32);
+        }
+        out
     }
 
     /// The form indexes ordered by their first eight bytes (then index):
