@@ -123,13 +123,14 @@ impl Generator {
     pub fn with_samples(gaz: &Gazetteer, samples: &[&str], seed: u64) -> Self {
         let mut films = Vec::new();
         let mut persons = Vec::new();
-        for e in gaz.entries() {
-            if e.context_required || e.name.contains(['\n', '\r']) {
+        for (e, i) in gaz.entries().iter().zip(0u32..) {
+            let name = gaz.name(i);
+            if e.context_required || name.contains(['\n', '\r']) {
                 continue;
             }
             match e.ty {
-                Some(EntityType::Film) => films.push(e.name.clone()),
-                Some(EntityType::Person) => persons.push(e.name.clone()),
+                Some(EntityType::Film) => films.push(name.to_string()),
+                Some(EntityType::Person) => persons.push(name.to_string()),
                 _ => {}
             }
         }

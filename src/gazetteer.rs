@@ -44,11 +44,11 @@ mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
 }
 
-/// One gazetteer entry.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One gazetteer entry. Its name and id are kept by the gazetteer
+/// ([`Gazetteer::name`], [`Gazetteer::id`]), all in one string each: a
+/// million entries are not two million small heap strings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Entry {
-    pub name: String,
-    pub id: String,
     /// `None` for negative entries (type `none`).
     pub ty: Option<EntityType>,
     pub priority: i32,
@@ -84,6 +84,8 @@ impl Lexicons {
 pub struct Gazetteer {
     files: Vec<String>,
     entries: Vec<Entry>,
+    names: Names,
+    ids: Strs,
     surfaces: Surfaces,
     /// The form of each pattern of the automaton (see [`Forms::by_prefix`]).
     form_of: Vec<u32>,
@@ -99,8 +101,35 @@ pub struct Gazetteer {
 #[derive(Debug, Default)]
 pub struct GazetteerBuilder {
     files: Vec<String>,
-    entries: Vec<(Entry, Vec<String>)>,
+    entries: Vec<Entry>,
+    names: Names,
+    ids: Strs,
     lexicons: Lexicons,
+}
+
+/// Each entry's name and aliases: those of entry `i` are
+/// `forms[first[i]..first[i + 1]]` (to the end for the last), the name
+/// first.
+#[derive(Debug, Default)]
+struct Names {
+    forms: Strs,
+    first: Vec<u32>,
+}
+
+impl Names {
+    /// The names of `entry`, none if there is no such entry.
+    fn of(&self, entry: usize) -> impl Iterator<Item = &str> + Clone {
+        let (a, b) = match self.first.get(entry) {
+            Some(&a) => (
+                a as usize,
+                self.first
+                    .get(entry + 1)
+                    .map_or(self.forms.len(), |&b| b as usize),
+            ),
+            None => (0, 0),
+        };
+        (a..b).map(|i| self.forms.get(i))
+    }
 }
 
 impl GazetteerBuilder {
@@ -176,23 +205,74 @@ impl GazetteerBuilder {
             .map(|line| parse_line(line, default_ty))
             .collect();
         self.entries.reserve(parsed.len());
+        self.names.first.reserve(parsed.len());
+        self.ids.reserve(text.len() / 2, parsed.len());
+        self.names.forms.reserve(text.len(), parsed.len());
         for (n, p) in parsed.into_iter().enumerate() {
             let parsed = p.map_err(|message| Error::Gazetteer {
                 path: path.to_path_buf(),
                 line: n + 1,
                 message,
             })?;
-            if let Some((mut entry, aliases)) = parsed {
-                entry.file = file;
-                self.entries.push((entry, aliases));
+            if let Some(line) = parsed {
+                self.push(&line, file).ok_or_else(|| Error::Gazetteer {
+                    path: path.to_path_buf(),
+                    line: n + 1,
+                    message: "the names or ids take more than 4 GiB".into(),
+                })?;
             }
         }
         Ok(self)
     }
 
-    /// Drops every entry for which `keep` is false (leave-one-out checks).
-    pub fn retain(&mut self, mut keep: impl FnMut(&Entry, &[String]) -> bool) -> &mut Self {
-        self.entries.retain(|(e, a)| keep(e, a));
+    /// Adds one parsed line; `None` past 4 GiB of names or ids.
+    fn push(&mut self, line: &Line, file: u16) -> Option<()> {
+        let first = u32::try_from(self.names.forms.len()).ok()?;
+        for form in line.forms() {
+            self.names.forms.push(form)?;
+        }
+        match line.id {
+            Some(id) => self.ids.push(id)?,
+            None => self.ids.push_with(|out| {
+                out.push_str(line.ty.map_or("none", EntityType::as_str));
+                out.push(':');
+                slug_into(line.name(), out);
+            })?,
+        }
+        self.names.first.push(first);
+        self.entries.push(Entry {
+            ty: line.ty,
+            priority: line.priority,
+            context_required: line.context_required,
+            file,
+        });
+        Some(())
+    }
+
+    /// Drops every entry for which `keep` is false (leave-one-out checks);
+    /// `keep` is given the entry and its names, the canonical one first.
+    pub fn retain(&mut self, mut keep: impl FnMut(&Entry, &[&str]) -> bool) -> &mut Self {
+        let mut kept = GazetteerBuilder {
+            files: std::mem::take(&mut self.files),
+            lexicons: std::mem::take(&mut self.lexicons),
+            ..GazetteerBuilder::default()
+        };
+        let mut names = Vec::new();
+        for (i, e) in self.entries.iter().enumerate() {
+            names.clear();
+            names.extend(self.names.of(i));
+            if keep(e, &names) {
+                // Fits: these strings came from lists that fit.
+                let first = kept.names.forms.len() as u32;
+                names.iter().for_each(|n| {
+                    kept.names.forms.push(n);
+                });
+                kept.names.first.push(first);
+                kept.ids.push(self.ids.get(i));
+                kept.entries.push(*e);
+            }
+        }
+        *self = kept;
         self
     }
 
@@ -202,16 +282,15 @@ impl GazetteerBuilder {
         // again, would leave the allocator a fragmented heap that every
         // later allocation of the run pays for.
         let mut forms = Forms::default();
-        let mut pairs: Vec<(u32, u32)> = Vec::new();
-        let mut entries = Vec::with_capacity(self.entries.len());
-        for (i, (entry, aliases)) in self.entries.drain(..).enumerate() {
+        let mut pairs: Vec<(u32, u32)> = Vec::with_capacity(self.names.forms.len());
+        for i in 0..self.entries.len() {
             let id = u32::try_from(i).map_err(|_| Error::Gazetteer {
                 path: PathBuf::from("gazetteers"),
                 line: 0,
                 message: "too many entries".into(),
             })?;
             let mut room = true;
-            for form in std::iter::once(&entry.name).chain(aliases.iter()) {
+            for form in self.names.of(i) {
                 for_each_variant(form, |v| match forms.slot(v) {
                     Some(slot) => pairs.push((slot, id)),
                     None => room = false,
@@ -224,7 +303,6 @@ impl GazetteerBuilder {
                     message: "the surface forms take more than 4 GiB".into(),
                 });
             }
-            entries.push(entry);
         }
         let surfaces = Surfaces::of(forms.len(), pairs);
         let prefixes = Prefixes::of(forms.iter());
@@ -250,7 +328,9 @@ impl GazetteerBuilder {
         };
         Ok(Gazetteer {
             files: std::mem::take(&mut self.files),
-            entries,
+            entries: std::mem::take(&mut self.entries),
+            names: std::mem::take(&mut self.names),
+            ids: std::mem::take(&mut self.ids),
             surfaces,
             form_of: by_prefix,
             nfa,
@@ -270,8 +350,10 @@ impl Gazetteer {
     /// g.find_into(text, &mut found);
     /// let m = found[0];
     /// assert_eq!(&text[m.span.range()], "Cannes Film Festival");
-    /// let e = &g.entries()[g.entries_of(m.surface)[0] as usize];
-    /// assert_eq!(e.ty, Some(kinex::span::EntityType::Festival));
+    /// let e = g.entries_of(m.surface)[0];
+    /// assert_eq!(g.entries()[e as usize].ty, Some(kinex::span::EntityType::Festival));
+    /// assert_eq!(g.name(e), "Cannes Film Festival");
+    /// assert_eq!(g.id(e), "festival:cannes-film-festival");
     /// ```
     pub fn embedded() -> Result<Self> {
         GazetteerBuilder::new().add_embedded(true)?.build()
@@ -283,6 +365,21 @@ impl Gazetteer {
 
     pub fn entries(&self) -> &[Entry] {
         &self.entries
+    }
+
+    /// The canonical name of entry `entry` (empty if there is none).
+    pub fn name(&self, entry: u32) -> &str {
+        self.names.of(entry as usize).next().unwrap_or("")
+    }
+
+    /// The id of entry `entry`: given in its list, or its type and the
+    /// slug of its name (empty if there is no such entry).
+    pub fn id(&self, entry: u32) -> &str {
+        if (entry as usize) < self.ids.len() {
+            self.ids.get(entry as usize)
+        } else {
+            ""
+        }
     }
 
     pub fn lexicons(&self) -> &Lexicons {
@@ -391,9 +488,7 @@ impl Gazetteer {
 /// string; a form's index is its surface id ([`GazMatch::surface`]).
 #[derive(Default)]
 struct Forms {
-    text: String,
-    /// Where each form ends in `text` (it starts where the previous ends).
-    ends: Vec<u32>,
+    strs: Strs,
     /// A form's 64-bit hash → the last form with that hash; `chain` links
     /// each form to the previous one with the same hash.
     index: HashMap<u64, u32>,
@@ -404,31 +499,25 @@ impl Forms {
     const NONE: u32 = u32::MAX;
 
     fn len(&self) -> usize {
-        self.ends.len()
+        self.strs.len()
     }
 
     fn get(&self, i: u32) -> &str {
-        let i = i as usize;
-        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
-        &self.text[start..self.ends[i] as usize]
+        self.strs.get(i as usize)
     }
 
     fn iter(&self) -> impl Iterator<Item = &str> + Clone {
-        (0..self.ends.len() as u32).map(|i| self.get(i))
+        self.strs.iter()
     }
 
     /// The forms in `order` (indexes into these), as a list of their
-    /// own; it has no index for lookups, as it is only read.
-    fn reordered(&self, order: &[u32]) -> Forms {
-        let mut out = Forms {
-            text: String::with_capacity(self.text.len()),
-            ends: Vec::with_capacity(order.len()),
-            ..Forms::default()
-        };
+    /// own, without the index for lookups.
+    fn reordered(&self, order: &[u32]) -> Strs {
+        let mut out = Strs::default();
+        out.reserve(self.strs.text.len(), order.len());
         for &i in order {
-            out.text.push_str(self.get(i));
-            // No longer than these forms, whose ends fit in 32 bits.
-            out.ends.push(out.text.len() as u32);
+            // Fits: no longer than these forms.
+            out.push(self.get(i));
         }
         out
     }
@@ -470,15 +559,66 @@ impl Forms {
             }
             at = self.chain[at as usize];
         }
-        let slot = u32::try_from(self.ends.len())
+        let slot = u32::try_from(self.len())
             .ok()
             .filter(|&s| s != Self::NONE)?;
-        let end = u32::try_from(self.text.len() + form.len()).ok()?;
-        self.text.push_str(form);
-        self.ends.push(end);
+        self.strs.push(form)?;
         self.chain.push(head);
         self.index.insert(h, slot);
         Some(slot)
+    }
+}
+
+/// A list of strings kept in one `String`: string `i` ends at `ends[i]`
+/// and starts where the one before it ends. At most 4 GiB in all.
+#[derive(Debug, Default, Clone)]
+struct Strs {
+    text: String,
+    ends: Vec<u32>,
+}
+
+impl Strs {
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn get(&self, i: usize) -> &str {
+        let start = match i.checked_sub(1) {
+            Some(j) => self.ends[j] as usize,
+            None => 0,
+        };
+        &self.text[start..self.ends[i] as usize]
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &str> + Clone {
+        (0..self.len()).map(|i| self.get(i))
+    }
+
+    fn reserve(&mut self, bytes: usize, strings: usize) {
+        self.text.reserve(bytes);
+        self.ends.reserve(strings);
+    }
+
+    /// Appends `s`; `None` (and nothing added) past 4 GiB.
+    fn push(&mut self, s: &str) -> Option<()> {
+        self.push_with(|out| out.push_str(s))
+    }
+
+    /// Appends the string `write` adds to the text; `None` (and nothing
+    /// added) past 4 GiB.
+    fn push_with(&mut self, write: impl FnOnce(&mut String)) -> Option<()> {
+        let start = self.text.len();
+        write(&mut self.text);
+        match u32::try_from(self.text.len()) {
+            Ok(end) => {
+                self.ends.push(end);
+                Some(())
+            }
+            Err(_) => {
+                self.text.truncate(start);
+                None
+            }
+        }
     }
 }
 
@@ -671,13 +811,34 @@ fn type_of_file(name: &str) -> Option<Option<EntityType>> {
         .map(|(_, t)| t)
 }
 
-type Parsed = (Entry, Vec<String>);
+/// One entry line, parsed and checked, borrowing from the list's text.
+#[derive(Debug)]
+struct Line<'a> {
+    /// The names part: the name, then aliases after `|`, none empty.
+    names: &'a str,
+    /// The id given with `id=`.
+    id: Option<&'a str>,
+    ty: Option<EntityType>,
+    priority: i32,
+    context_required: bool,
+}
+
+impl<'a> Line<'a> {
+    /// The name, then the aliases.
+    fn forms(&self) -> impl Iterator<Item = &'a str> {
+        self.names.split('|').map(str::trim)
+    }
+
+    fn name(&self) -> &'a str {
+        self.forms().next().unwrap_or_default()
+    }
+}
 
 /// Parses one line; `Ok(None)` for blank and comment lines.
 fn parse_line(
     line: &str,
     default_ty: Option<EntityType>,
-) -> std::result::Result<Option<Parsed>, String> {
+) -> std::result::Result<Option<Line<'_>>, String> {
     let line = line.trim_end_matches('\r');
     let trimmed = line.trim();
     if trimmed.is_empty() || trimmed.starts_with('#') {
@@ -691,16 +852,11 @@ fn parse_line(
         None => (trimmed, None),
     };
     let mut forms = names.split('|').map(str::trim);
-    let name = forms.next().unwrap_or_default().to_string();
-    if name.is_empty() {
+    if forms.next().unwrap_or_default().is_empty() {
         return Err("empty name".into());
     }
-    let mut aliases = Vec::new();
-    for a in forms {
-        if a.is_empty() {
-            return Err(format!("empty alias in {names:?}"));
-        }
-        aliases.push(a.to_string());
+    if forms.any(str::is_empty) {
+        return Err(format!("empty alias in {names:?}"));
     }
     let mut ty = default_ty;
     let mut id = None;
@@ -721,7 +877,7 @@ fn parse_line(
                 if v.is_empty() || v.contains(char::is_whitespace) {
                     return Err(format!("bad id {v:?}: use type:slug"));
                 }
-                id = Some(v.to_string());
+                id = Some(v);
             }
             "type" => {
                 ty = match v {
@@ -760,19 +916,13 @@ fn parse_line(
             ));
         }
     }
-    let id =
-        id.unwrap_or_else(|| format!("{}:{}", ty.map_or("none", EntityType::as_str), slug(&name)));
-    Ok(Some((
-        Entry {
-            name,
-            id,
-            ty,
-            priority,
-            context_required,
-            file: 0,
-        },
-        aliases,
-    )))
+    Ok(Some(Line {
+        names,
+        id,
+        ty,
+        priority,
+        context_required,
+    }))
 }
 
 /// A lowercase ASCII slug for ids: `César Benítez` → `cesar-benitez`.
@@ -884,27 +1034,90 @@ mod tests {
 
     #[test]
     fn parses_names_aliases_and_keys() {
-        let (e, a) = parse_line(
+        let l = parse_line(
             "Road to Mother | Anaga aparar zhol ; id=film:road-to-mother ; priority=2",
             Some(EntityType::Film),
         )
         .unwrap()
         .unwrap();
-        assert_eq!(e.name, "Road to Mother");
-        assert_eq!(a, vec!["Anaga aparar zhol"]);
-        assert_eq!(e.id, "film:road-to-mother");
-        assert_eq!(e.priority, 2);
-        let (e, _) = parse_line("César Benítez", Some(EntityType::Person))
+        assert_eq!(l.name(), "Road to Mother");
+        assert_eq!(
+            l.forms().collect::<Vec<_>>(),
+            ["Road to Mother", "Anaga aparar zhol"]
+        );
+        assert_eq!(l.id, Some("film:road-to-mother"));
+        assert_eq!(l.priority, 2);
+        let l = parse_line("Killer ; context=required ; type=film", None)
             .unwrap()
             .unwrap();
-        assert_eq!(e.id, "person:cesar-benitez");
-        let (e, _) = parse_line("Killer ; context=required ; type=film", None)
+        assert!(l.context_required);
+        assert_eq!(l.ty, Some(EntityType::Film));
+        assert_eq!(l.id, None);
+        assert!(parse_line("  # comment", None).unwrap().is_none());
+        assert!(parse_line("", None).unwrap().is_none());
+    }
+
+    #[test]
+    fn names_and_ids_are_kept_per_entry() {
+        let g = GazetteerBuilder::new()
+            .add_str(
+                "persons-x.txt",
+                "César Benítez\nRoad to Mother | Anaga ; id=film:road ; type=film\nEl Sur ; type=none\n",
+            )
             .unwrap()
+            .build()
             .unwrap();
-        assert!(e.context_required);
-        assert_eq!(e.ty, Some(EntityType::Film));
-        assert_eq!(parse_line("  # comment", None).unwrap(), None);
-        assert_eq!(parse_line("", None).unwrap(), None);
+        assert_eq!(g.entries().len(), 3);
+        assert_eq!(g.name(0), "César Benítez");
+        // Derived from the type and the name when not given.
+        assert_eq!(g.id(0), "person:cesar-benitez");
+        assert_eq!(g.name(1), "Road to Mother");
+        assert_eq!(g.id(1), "film:road");
+        assert_eq!(g.id(2), "none:el-sur");
+        assert_eq!((g.name(3), g.id(3)), ("", ""));
+        let mut found = Vec::new();
+        g.find_into("Anaga, then Road to Mother.", &mut found);
+        let ids: Vec<&str> = found
+            .iter()
+            .flat_map(|m| g.entries_of(m.surface))
+            .map(|&e| g.id(e))
+            .collect();
+        assert_eq!(ids, ["film:road", "film:road"]);
+    }
+
+    #[test]
+    fn retain_keeps_names_and_ids_together() {
+        let mut b = GazetteerBuilder::new();
+        b.add_str(
+            "films-x.txt",
+            "Alpha | A1\nBeta | B1 | B2 ; id=film:b\nGamma\n",
+        )
+        .unwrap();
+        let mut seen = Vec::new();
+        b.retain(|_, names| {
+            seen.push(names.join("+"));
+            names[0] != "Alpha"
+        });
+        assert_eq!(seen, ["Alpha+A1", "Beta+B1+B2", "Gamma"]);
+        let g = b.build().unwrap();
+        assert_eq!((g.name(0), g.id(0)), ("Beta", "film:b"));
+        assert_eq!((g.name(1), g.id(1)), ("Gamma", "film:gamma"));
+        let mut found = Vec::new();
+        g.find_into("A1 B2 Alpha Gamma", &mut found);
+        let names: Vec<&str> = found
+            .iter()
+            .map(|m| g.name(g.entries_of(m.surface)[0]))
+            .collect();
+        assert_eq!(names, ["Beta", "Gamma"]);
+    }
+
+    #[test]
+    fn strs_keep_each_string() {
+        let mut s = Strs::default();
+        assert_eq!(s.push("ab"), Some(()));
+        assert_eq!(s.push(""), Some(()));
+        assert_eq!(s.push_with(|t| t.push_str("cd")), Some(()));
+        assert_eq!(s.iter().collect::<Vec<_>>(), ["ab", "", "cd"]);
     }
 
     #[test]
@@ -1147,10 +1360,7 @@ mod tests {
         for m in &out {
             let found = &text[m.span.range()];
             let ids = g.entries_of(m.surface);
-            let named: Vec<&str> = ids
-                .iter()
-                .map(|&i| g.entries()[i as usize].name.as_str())
-                .collect();
+            let named: Vec<&str> = ids.iter().map(|&i| g.name(i)).collect();
             if found == "Tabu" {
                 assert_eq!(named, ["Tabu", "Stalker Redux"]);
             } else {
@@ -1186,8 +1396,8 @@ mod tests {
             .build()
             .unwrap();
         assert_eq!(g.entries().len(), 10_000);
-        assert_eq!(g.entries()[5_000].name, "Fixed");
-        assert_eq!(g.entries()[5_000].id, "film:fixed");
+        assert_eq!(g.name(5_000), "Fixed");
+        assert_eq!(g.id(5_000), "film:fixed");
     }
 
     #[test]

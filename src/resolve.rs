@@ -94,10 +94,7 @@ impl Ids {
     pub fn get<'a>(&'a self, id: Id, gazetteer: &'a Gazetteer) -> &'a str {
         match id {
             Id::None => "",
-            Id::Entry(e) => gazetteer
-                .entries()
-                .get(e as usize)
-                .map_or("", |e| e.id.as_str()),
+            Id::Entry(e) => gazetteer.id(e),
             Id::Derived(i) => {
                 let start = i.checked_sub(1).and_then(|j| self.ends.get(j)).copied();
                 self.ends
@@ -1152,8 +1149,9 @@ mod tests {
             }
             proptest::prop_assert_eq!(ids.get(Id::None, g), "");
             proptest::prop_assert_eq!(ids.get(Id::Derived(made.len()), g), "");
-            let e = &g.entries()[0];
-            proptest::prop_assert_eq!(ids.get(Id::Entry(0), g), e.id.as_str());
+            // An entry's id is its gazetteer's, `type:slug`.
+            proptest::prop_assert_eq!(ids.get(Id::Entry(0), g), g.id(0));
+            proptest::prop_assert!(g.id(0).split_once(':').is_some_and(|(t, s)| !t.is_empty() && !s.is_empty()));
         }
 
         /// The packed keys order candidates as the tuples do: ties in
