@@ -87,8 +87,6 @@ pub struct Gazetteer {
     names: Names,
     ids: Strs,
     surfaces: Surfaces,
-    /// The form of each pattern of the automaton (see [`Forms::by_prefix`]).
-    form_of: Vec<u32>,
     /// The surface forms as one automaton; walked anchored from each word
     /// start (see [`Gazetteer::find_into`]).
     nfa: Option<NFA>,
@@ -304,7 +302,6 @@ impl GazetteerBuilder {
                 });
             }
         }
-        let surfaces = Surfaces::of(forms.len(), pairs);
         let prefixes = Prefixes::of(forms.iter());
         let by_prefix = forms.by_prefix();
         // The forms in build order, copied once in a tight loop (its
@@ -312,6 +309,18 @@ impl GazetteerBuilder {
         // the automaton's builder reads them in order, between its own
         // scattered writes.
         let ordered = forms.reordered(&by_prefix);
+        // A form's surface id is its place in that order, its pattern id
+        // in the automaton: a match finds its entries without a lookup
+        // from one to the other (a cache miss per match on a long list).
+        let mut rank = vec![0u32; by_prefix.len()];
+        for (new, &old) in (0u32..).zip(&by_prefix) {
+            rank[old as usize] = new;
+        }
+        for p in &mut pairs {
+            p.0 = rank[p.0 as usize];
+        }
+        drop(rank);
+        let surfaces = Surfaces::of(forms.len(), pairs);
         let nfa = if by_prefix.is_empty() {
             None
         } else {
@@ -332,7 +341,6 @@ impl GazetteerBuilder {
             names: std::mem::take(&mut self.names),
             ids: std::mem::take(&mut self.ids),
             surfaces,
-            form_of: by_prefix,
             nfa,
             prefixes,
             lexicons: std::mem::take(&mut self.lexicons),
@@ -468,7 +476,7 @@ impl Gazetteer {
         if let Some((end, pattern)) = longest_at(nfa, start, text, p) {
             out.push(GazMatch {
                 span: CleanSpan::new(p, end),
-                surface: self.form_of[pattern as usize],
+                surface: pattern,
             });
             *next = end;
         }
@@ -485,7 +493,9 @@ impl Gazetteer {
 }
 
 /// The distinct surface forms, in order of first appearance, in one
-/// string; a form's index is its surface id ([`GazMatch::surface`]).
+/// string, each once, indexed for lookups while the list is built (the
+/// surface ids of [`GazMatch::surface`] are their places in
+/// [`Forms::by_prefix`] order).
 #[derive(Default)]
 struct Forms {
     strs: Strs,
