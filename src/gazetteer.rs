@@ -196,7 +196,7 @@ impl GazetteerBuilder {
         self.files.push(rel.clone());
         // Lines parse independently: a million-entry list parses on every
         // core, and the first bad line (by number) is the one reported.
-        let lines: Vec<&str> = text.lines().collect();
+        let lines = lines_of(text);
         let parsed: Vec<_> = lines
             .par_iter()
             .with_min_len(4096)
@@ -279,7 +279,7 @@ impl GazetteerBuilder {
         // names built as a million small heap objects, most of them freed
         // again, would leave the allocator a fragmented heap that every
         // later allocation of the run pays for.
-        let mut forms = Forms::default();
+        let mut forms = Forms::with_capacity(self.names.forms.text.len(), self.names.forms.len());
         let mut pairs: Vec<(u32, u32)> = Vec::with_capacity(self.names.forms.len());
         for i in 0..self.entries.len() {
             let id = u32::try_from(i).map_err(|_| Error::Gazetteer {
@@ -507,6 +507,16 @@ struct Forms {
 
 impl Forms {
     const NONE: u32 = u32::MAX;
+
+    /// Room for about `strings` forms of `bytes` in all: a million forms
+    /// would otherwise rehash the index some twenty times.
+    fn with_capacity(bytes: usize, strings: usize) -> Self {
+        let mut f = Forms::default();
+        f.strs.reserve(bytes, strings);
+        f.index.reserve(strings);
+        f.chain.reserve(strings);
+        f
+    }
 
     fn len(&self) -> usize {
         self.strs.len()
@@ -836,12 +846,55 @@ struct Line<'a> {
 impl<'a> Line<'a> {
     /// The name, then the aliases.
     fn forms(&self) -> impl Iterator<Item = &'a str> {
-        self.names.split('|').map(str::trim)
+        split_ascii(self.names, b'|').map(str::trim)
     }
 
     fn name(&self) -> &'a str {
         self.forms().next().unwrap_or_default()
     }
+}
+
+/// The lines of a list, split at `\n` as [`str::lines`] splits them (a
+/// `\r` before it is left for [`parse_line`] to drop), a million lines
+/// found by `memchr` rather than one char search each.
+fn lines_of(text: &str) -> Vec<&str> {
+    let mut out = Vec::with_capacity(text.len() / 32 + 1);
+    let mut start = 0;
+    for nl in memchr::memchr_iter(b'\n', text.as_bytes()) {
+        // At an ASCII byte: a char boundary.
+        out.push(text.get(start..nl).unwrap_or_default());
+        start = nl + 1;
+    }
+    if start < text.len() {
+        out.push(text.get(start..).unwrap_or_default());
+    }
+    out
+}
+
+/// `s` split at each `sep`, an ASCII byte (so every piece is whole chars):
+/// [`str::split`] without its char searcher, which costs more than the
+/// twenty-byte names it splits.
+fn split_ascii(s: &str, sep: u8) -> impl Iterator<Item = &str> {
+    let mut rest = Some(s);
+    std::iter::from_fn(move || {
+        let r = rest?;
+        match split_once_ascii(r, sep) {
+            Some((head, tail)) => {
+                rest = Some(tail);
+                Some(head)
+            }
+            None => {
+                rest = None;
+                Some(r)
+            }
+        }
+    })
+}
+
+/// [`str::split_once`] at `sep`, an ASCII byte.
+fn split_once_ascii(s: &str, sep: u8) -> Option<(&str, &str)> {
+    let at = s.bytes().position(|b| b == sep)?;
+    Some((s.get(..at)?, s.get(at + 1..)?))
 }
 
 /// Parses one line; `Ok(None)` for blank and comment lines.
@@ -854,14 +907,14 @@ fn parse_line(
     if trimmed.is_empty() || trimmed.starts_with('#') {
         return Ok(None);
     }
-    if line.contains('\t') {
+    if line.as_bytes().contains(&b'\t') {
         return Err("tab character: separate names with ' | ' and keys with ' ; '".into());
     }
-    let (names, keys) = match trimmed.split_once(';') {
+    let (names, keys) = match split_once_ascii(trimmed, b';') {
         Some((n, k)) => (n, Some(k)),
         None => (trimmed, None),
     };
-    let mut forms = names.split('|').map(str::trim);
+    let mut forms = split_ascii(names, b'|').map(str::trim);
     if forms.next().unwrap_or_default().is_empty() {
         return Err("empty name".into());
     }
@@ -874,12 +927,11 @@ fn parse_line(
     let mut context_required = false;
     for kv in keys
         .into_iter()
-        .flat_map(|k| k.split(';'))
+        .flat_map(|k| split_ascii(k, b';'))
         .map(str::trim)
         .filter(|k| !k.is_empty())
     {
-        let (k, v) = kv
-            .split_once('=')
+        let (k, v) = split_once_ascii(kv, b'=')
             .map(|(k, v)| (k.trim(), v.trim()))
             .ok_or_else(|| format!("expected key=value, found {kv:?}"))?;
         match k {
@@ -1003,7 +1055,12 @@ fn fold_latin(c: char) -> char {
 /// The surface forms a name is matched as: itself, and its apostrophes,
 /// quotes and dashes swapped for their straight or curly twins.
 fn for_each_variant(form: &str, mut f: impl FnMut(&str)) {
-    if !form.contains(SWAPPED) {
+    // Every char of SWAPPED is `'`, `-` or starts with 0xE2 or 0xCA: most
+    // names have none of these bytes, found without decoding a char.
+    let may_swap = form
+        .bytes()
+        .any(|b| matches!(b, b'\'' | b'-' | 0xE2 | 0xCA));
+    if !may_swap || !form.contains(SWAPPED) {
         // Most names: no copy.
         f(form);
     } else {
@@ -1270,6 +1327,23 @@ mod tests {
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+        /// The byte splitters cut where `str`'s own do, multibyte chars
+        /// and empty pieces included.
+        #[test]
+        fn ascii_splits_are_strs_splits(s in "[a|;=\r\n é’]{0,24}") {
+            for sep in [b'|', b';', b'='] {
+                let c = char::from(sep);
+                proptest::prop_assert_eq!(
+                    split_ascii(&s, sep).collect::<Vec<_>>(),
+                    s.split(c).collect::<Vec<_>>()
+                );
+                proptest::prop_assert_eq!(split_once_ascii(&s, sep), s.split_once(c));
+            }
+            let ours: Vec<&str> = lines_of(&s).into_iter().map(|l| l.trim_end_matches('\r')).collect();
+            let std: Vec<&str> = s.lines().map(|l| l.trim_end_matches('\r')).collect();
+            proptest::prop_assert_eq!(ours, std);
+        }
 
         /// Random forms and texts over a small alphabet with multibyte
         /// letters and marks, so that forms overlap, share prefixes, end
