@@ -223,20 +223,27 @@ impl GazetteerBuilder {
         Ok(self)
     }
 
-    /// Adds one parsed line; `None` past 4 GiB of names or ids.
+    /// Adds one parsed line; `None` past 4 GiB of names or ids, with
+    /// nothing of the line kept.
     fn push(&mut self, line: &Line, file: u16) -> Option<()> {
-        let first = u32::try_from(self.names.forms.len()).ok()?;
-        for form in line.forms() {
-            self.names.forms.push(form)?;
-        }
-        match line.id {
-            Some(id) => self.ids.push(id)?,
-            None => self.ids.push_with(|out| {
-                out.push_str(line.ty.map_or("none", EntityType::as_str));
-                out.push(':');
-                slug_into(line.name(), out);
-            })?,
-        }
+        let (forms, ids) = (self.names.forms.len(), self.ids.len());
+        let added = line
+            .forms()
+            .try_for_each(|f| self.names.forms.push(f))
+            .and_then(|()| match line.id {
+                Some(id) => self.ids.push(id),
+                None => self.ids.push_with(|out| {
+                    out.push_str(line.ty.map_or("none", EntityType::as_str));
+                    out.push(':');
+                    slug_into(line.name(), out);
+                }),
+            })
+            .and_then(|()| u32::try_from(forms).ok());
+        let Some(first) = added else {
+            self.names.forms.truncate(forms);
+            self.ids.truncate(ids);
+            return None;
+        };
         self.names.first.push(first);
         self.entries.push(Entry {
             ty: line.ty,
@@ -612,6 +619,15 @@ impl Strs {
 
     fn iter(&self) -> impl Iterator<Item = &str> + Clone {
         (0..self.len()).map(|i| self.get(i))
+    }
+
+    /// Keeps the first `n` strings.
+    fn truncate(&mut self, n: usize) {
+        if n < self.len() {
+            let end = n.checked_sub(1).map_or(0, |j| self.ends[j] as usize);
+            self.text.truncate(end);
+            self.ends.truncate(n);
+        }
     }
 
     fn reserve(&mut self, bytes: usize, strings: usize) {
@@ -1204,6 +1220,14 @@ mod tests {
         assert_eq!(s.push(""), Some(()));
         assert_eq!(s.push_with(|t| t.push_str("cd")), Some(()));
         assert_eq!(s.iter().collect::<Vec<_>>(), ["ab", "", "cd"]);
+        s.truncate(5);
+        assert_eq!(s.iter().collect::<Vec<_>>(), ["ab", "", "cd"]);
+        s.truncate(1);
+        assert_eq!(s.iter().collect::<Vec<_>>(), ["ab"]);
+        assert_eq!(s.push("e"), Some(()));
+        assert_eq!(s.iter().collect::<Vec<_>>(), ["ab", "e"]);
+        s.truncate(0);
+        assert_eq!((s.len(), s.text.as_str()), (0, ""));
     }
 
     #[test]
