@@ -549,11 +549,15 @@ impl Forms {
         out
     }
 
-    /// The form indexes ordered by their first eight bytes (then index):
-    /// the order the automaton is built in. Forms that share a prefix
-    /// then go into the trie one after the other and find its states in
-    /// cache; in the order of the lists, a million names take 0.5 s
-    /// longer to build.
+    /// The form indexes ordered by their first eight bytes, descending
+    /// (then by index, last first): the order the automaton is built in.
+    /// Forms that share a prefix then go into the trie one after the
+    /// other and find its states in cache (in the order of the lists, a
+    /// million names took 0.5 s longer to build). Descending, because the
+    /// builder keeps each state's transitions in a list sorted by byte
+    /// and walks it from the smallest: the child a form follows or adds
+    /// is then the list's first, not its last (5% fewer instructions for
+    /// the 1M list).
     fn by_prefix(&self) -> Vec<u32> {
         let mut keyed: Vec<(u64, u32)> = self
             .iter()
@@ -565,7 +569,7 @@ impl Forms {
                 (u64::from_be_bytes(k), i)
             })
             .collect();
-        keyed.sort_unstable();
+        keyed.sort_unstable_by(|a, b| b.cmp(a));
         keyed.into_iter().map(|(_, i)| i).collect()
     }
 
@@ -1438,8 +1442,13 @@ mod tests {
             all,
             ["Cannes", "Venice", "Berlinale", "Sundance", "Locarno", ""]
         );
-        // By their first eight bytes, ties by index.
-        assert_eq!(f.by_prefix(), [5, 2, 0, 4, 3, 1]);
+        // By their first eight bytes, descending, ties by index, last first.
+        assert_eq!(f.by_prefix(), [1, 3, 4, 0, 2, 5]);
+        let mut f = Forms::default();
+        for form in ["Berlinale A", "Berlinale B", "Aa"] {
+            f.slot(form);
+        }
+        assert_eq!(f.by_prefix(), [1, 0, 2]);
     }
 
     #[test]
