@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use crate::prefilter::{ShortWords, WordShapes};
-use crate::tokens::{is_ascii_alnum, tokenize, Kind, Token};
+use crate::tokens::{is_alphanumeric, is_ascii_alnum, tokenize, Kind, Token};
 use foldhash::{HashMap, HashMapExt};
 use jiff::civil::Date;
 use jiff::Span;
@@ -655,7 +655,7 @@ fn prev_word(t: &str, i: usize) -> Option<(&str, usize)> {
         }
         // A dot right after a word (`No.`, `p.`) still counts.
         let word_end = if c == '.' && end == k + 1 { k } else { end };
-        if c != '.' && !c.is_alphanumeric() {
+        if c != '.' && !is_alphanumeric(c) {
             return None;
         }
         let start = word_start(head, word_end);
@@ -670,7 +670,7 @@ fn word_start(t: &str, k: usize) -> usize {
     head.char_indices()
         .rev()
         .take(24)
-        .take_while(|(_, c)| c.is_alphanumeric())
+        .take_while(|(_, c)| is_alphanumeric(*c))
         .last()
         .map_or(k, |(p, _)| p)
 }
@@ -688,10 +688,10 @@ fn next_word(t: &str, i: usize) -> Option<&str> {
                     return None;
                 }
             }
-            None if c.is_alphanumeric() => start = Some(k),
+            None if is_alphanumeric(c) => start = Some(k),
             None => return None,
             Some(s) => {
-                if !c.is_alphanumeric() || k - s > 96 {
+                if !is_alphanumeric(c) || k - s > 96 {
                     return Some(&tail[s..k]);
                 }
             }
@@ -1849,7 +1849,7 @@ fn on_numeric(t: &str, c: &Caps, out: &mut Vec<Cand>) {
         return;
     }
     match next_char(t, all.end()) {
-        Some(ch) if ch.is_alphanumeric() && ch != 'T' => return,
+        Some(ch) if is_alphanumeric(ch) && ch != 'T' => return,
         Some('T') if !second_char(t, all.end()).is_some_and(|d| d.is_ascii_digit()) => return,
         Some('.' | '-' | '/' | ',' | ':')
             if second_char(t, all.end()).is_some_and(|d| d.is_ascii_digit()) =>
@@ -2121,7 +2121,7 @@ fn apos_before(b: &[u8], i: usize, run: &[u8]) -> Option<usize> {
 
 /// The `'80s` decade matched at `t[start..end]`.
 fn on_apos_decade(t: &str, start: usize, end: usize, out: &mut Vec<Cand>) {
-    if prev_char(t, start).is_some_and(char::is_alphanumeric) {
+    if prev_char(t, start).is_some_and(is_alphanumeric) {
         return;
     }
     // The match ends with the two digits and `s`.

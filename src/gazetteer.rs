@@ -32,7 +32,7 @@
 use crate::error::{Error, Result};
 use crate::prefilter::FirstBytes;
 use crate::span::{CleanSpan, EntityType};
-use crate::tokens::{tokenize, Kind, Token};
+use crate::tokens::{is_alphanumeric, tokenize, Kind, Token};
 use aho_corasick::automaton::{Automaton, StateID};
 use aho_corasick::nfa::contiguous::NFA;
 use aho_corasick::{Anchored, Input, MatchKind};
@@ -860,7 +860,7 @@ fn starts_word(text: &str, p: usize) -> bool {
         Some(_) => !text
             .get(..p)
             .and_then(|t| t.chars().next_back())
-            .is_some_and(char::is_alphanumeric),
+            .is_some_and(is_alphanumeric),
     }
 }
 
@@ -873,7 +873,7 @@ fn ends_word(text: &str, e: usize) -> bool {
         Some(_) => !text
             .get(e..)
             .and_then(|t| t.chars().next())
-            .is_some_and(char::is_alphanumeric),
+            .is_some_and(is_alphanumeric),
     }
 }
 
@@ -1106,7 +1106,7 @@ pub fn slug_into(name: &str, out: &mut String) {
     let mut dash = false;
     for c in name.chars() {
         let c = fold_latin(c);
-        if c.is_alphanumeric() {
+        if is_alphanumeric(c) {
             if dash && out.len() > base {
                 out.push('-');
             }

@@ -23,7 +23,7 @@ use crate::gazetteer::{slug_into, GazMatch, Gazetteer};
 use crate::patterns::Patterns;
 use crate::prefilter::{FirstBytes, WordShapes};
 use crate::span::{Candidate, CleanSpan, EntityType, Source};
-use crate::tokens::{Kind, Token};
+use crate::tokens::{is_alphanumeric, Kind, Token};
 use foldhash::{HashMap, HashMapExt, HashSet};
 use std::cmp::Reverse;
 
@@ -759,7 +759,7 @@ fn retype_by_document(text: &str, cands: &[Candidate], out: &mut [Mention]) {
         let after = text[m.span.end..].trim_start_matches(' ');
         let local = after.starts_with('(')
             || sentence_of(text, m.span)
-                .split(|c: char| !c.is_alphanumeric())
+                .split(|c: char| !is_alphanumeric(c))
                 .any(|w| {
                     [
                         "award",
@@ -822,7 +822,7 @@ fn titles_by_first_word<'t>(titles: &[(&'t str, usize)]) -> HashMap<&'t str, Vec
     let mut by_first: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, &(title, _)) in titles.iter().enumerate() {
         let first = title
-            .split(|c: char| !(c.is_alphanumeric() || matches!(c, '-' | '\'' | '’')))
+            .split(|c: char| !(is_alphanumeric(c) || matches!(c, '-' | '\'' | '’')))
             .next()
             .unwrap_or(title);
         by_first.entry(first).or_default().push(i);
@@ -928,7 +928,7 @@ fn sentence_start(text: &str, toks: &[Token], i: usize) -> bool {
 fn whole_word(text: &str, span: CleanSpan) -> bool {
     let before = text[..span.start].chars().next_back();
     let after = text[span.end..].chars().next();
-    !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    !before.is_some_and(is_alphanumeric) && !after.is_some_and(is_alphanumeric)
 }
 
 fn alt_title_like(inner: &str, patterns: &Patterns) -> bool {

@@ -126,7 +126,7 @@ fn kind(c: char) -> Kind {
         }
         '"' | '\'' | ')' | ']' | '}' | '”' | '’' | '“' | '‘' | '»' | '«' | '›' | '‹' | '」'
         | '』' | '）' | '］' | '】' | '〕' | '〉' | '》' | '｣' => Kind::Close,
-        c if c.is_ascii() || c.is_alphanumeric() || c.is_whitespace() => Kind::Other,
+        c if c.is_ascii() || crate::tokens::is_alphanumeric(c) || c.is_whitespace() => Kind::Other,
         c => uax_kind(c),
     }
 }

@@ -42,7 +42,36 @@ impl Token {
 }
 
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || matches!(c, '\u{300}'..='\u{36f}')
+    is_alphanumeric(c) || matches!(c, '\u{300}'..='\u{36f}')
+}
+
+/// The chars below it are read off [`ALNUM_BITS`].
+const TABLE_END: usize = 0x2080;
+
+/// One bit per char below [`TABLE_END`], set for the alphanumeric ones:
+/// made once, from `char::is_alphanumeric` itself.
+static ALNUM_BITS: std::sync::LazyLock<[u64; TABLE_END / 64]> = std::sync::LazyLock::new(|| {
+    let mut t = [0; TABLE_END / 64];
+    for (u, c) in (0..TABLE_END as u32).filter_map(|u| Some((u as usize, char::from_u32(u)?))) {
+        if c.is_alphanumeric() {
+            t[u / 64] |= 1 << (u % 64);
+        }
+    }
+    t
+});
+
+/// `char::is_alphanumeric`, from a table below U+2080. News text outside
+/// ASCII is mostly quotes, dashes, bullets and no-break spaces (U+00A0,
+/// U+2000–U+206F), with Latin and Cyrillic letters; std answers each of
+/// them with a search of its Unicode tables (~300 instructions), the
+/// table with one load.
+#[inline]
+pub(crate) fn is_alphanumeric(c: char) -> bool {
+    let u = c as usize;
+    match ALNUM_BITS.get(u / 64) {
+        Some(w) => w >> (u % 64) & 1 != 0,
+        None => c.is_alphanumeric(),
+    }
 }
 
 /// The char at byte `i` (a char boundary) and its length, with an ASCII
@@ -252,6 +281,13 @@ fn word_end(text: &str, mut end: usize) -> (usize, bool) {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn alphanumeric_is_std_for_every_char() {
+        for c in (0..=0x10_FFFF).filter_map(char::from_u32) {
+            assert_eq!(is_alphanumeric(c), c.is_alphanumeric(), "{:?}", c);
+        }
+    }
 
     /// The tokenizer as it was before its byte-class table: char by
     /// char, every char asked of Unicode. The reference `tokenize` must
