@@ -234,7 +234,13 @@ fn write_json(rec: &RecordRef, buf: &mut Vec<u8>) {
         + 128 * rec.resolved.len()
         + 32 * rec.sentences.len()
         + 56 * rec.noise.len();
-    buf.reserve(guess);
+    // An empty buffer kept from an earlier line is replaced, not grown:
+    // realloc would copy all of it, cleared or not.
+    if buf.is_empty() && buf.capacity() < guess {
+        *buf = Vec::with_capacity(guess);
+    } else {
+        buf.reserve(guess);
+    }
     if let Err(e) = rec.write_json(buf) {
         buf.clear();
         write_error_json(rec.doc, &e.to_string(), buf);

@@ -672,7 +672,12 @@ fn merge_by_start(out: &mut Vec<Mention>, added: &mut Vec<Mention>, buf: &mut Ve
     }
     added.sort_by_key(|m| m.span.start);
     buf.clear();
-    buf.reserve(out.len() + added.len());
+    // A fresh buffer if the kept one is too small: growing it would copy
+    // all of it, cleared or not.
+    let n = out.len() + added.len();
+    if buf.capacity() < n {
+        *buf = Vec::with_capacity(n);
+    }
     let mut a = out.drain(..).peekable();
     let mut b = added.drain(..).peekable();
     while let (Some(x), Some(y)) = (a.peek(), b.peek()) {
