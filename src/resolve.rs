@@ -152,7 +152,8 @@ pub struct Scratch {
     order: Vec<usize>,
     /// The kept candidates as (start, index), put in text order.
     kept: Vec<(usize, usize)>,
-    /// Where `link` merges its new mentions with the others.
+    /// The mentions `link` adds, and where it merges them with the others.
+    added: Vec<Mention>,
     merged: Vec<Mention>,
     /// The strong persons' spans (see `promote_containing`).
     strong: Vec<(usize, usize)>,
@@ -253,7 +254,7 @@ impl Resolver<'_> {
             toks,
             out,
             taken,
-            &mut scratch.merged,
+            [&mut scratch.added, &mut scratch.merged],
             &mut scratch.hits,
         );
         self.assign_ids(text, out, ids);
@@ -312,7 +313,7 @@ impl Resolver<'_> {
         toks: &[Token],
         out: &mut Vec<Mention>,
         taken: &mut Taken,
-        merged: &mut Vec<Mention>,
+        [added, merged]: [&mut Vec<Mention>; 2],
         hits: &mut Vec<(usize, u8)>,
     ) {
         // Name parts of multi-word persons → the full name's mention index.
@@ -358,7 +359,7 @@ impl Resolver<'_> {
                 _ => {}
             }
         }
-        let mut added: Vec<Mention> = Vec::new();
+        added.clear();
         // `Arym Kubat` after `Aktan Arym Kubat`: the last two words of a
         // longer name, linked as one mention.
         let mut tails: HashMap<(&str, &str), usize> = HashMap::new();
@@ -504,7 +505,7 @@ impl Resolver<'_> {
                 });
             }
         }
-        merge_by_start(out, &mut added, merged);
+        merge_by_start(out, added, merged);
         // Alternate titles: `Qash (Run)`, `Revenge (Месть)`.
         for k in 0..out.len() {
             if out[k].ty != EntityType::Film {
@@ -531,7 +532,7 @@ impl Resolver<'_> {
                 });
             }
         }
-        merge_by_start(out, &mut added, merged);
+        merge_by_start(out, added, merged);
     }
 
     fn assign_ids(&self, text: &str, out: &mut [Mention], ids: &mut Ids) {
