@@ -439,6 +439,12 @@ const T_COMMA: u64 = 1 << 32;
 /// The words `awards_and_festivals` starts at, any case: `best`, `grand`,
 /// `film` and the award and festival heads.
 const T_AWARD: u64 = 1 << 33;
+/// `Patterns::has_surname_suffix` of the word, its possessive cut off;
+/// and `Patterns::is_given` of the word. Kept with the other bits, as the
+/// rules ask them of the same words again and again (a suffix test is
+/// ~350 instructions, the bit one load).
+const F_SURNAME: u64 = 1 << 34;
+const F_GIVEN: u64 = 1 << 35;
 
 /// Every bit a `Cx::each` loop starts at: the tokens without any are
 /// left out of the list those loops walk. (Debug builds check each
@@ -1228,10 +1234,19 @@ impl Patterns {
             };
             return (f & !F_PARTICLE) | punct;
         }
+        let f = if self.is_given(w) { f | F_GIVEN } else { f };
         // Most words are lowercase ASCII: not a name, without the Unicode
-        // case tables.
+        // case tables (nor a surname: that needs a capital).
         let lower_ascii = w.as_bytes().first().is_some_and(u8::is_ascii_lowercase);
-        if !lower_ascii && self.is_name_token(w) {
+        if lower_ascii {
+            return f;
+        }
+        let f = if self.has_surname_suffix(&w[..possessive_len(w)]) {
+            f | F_SURNAME
+        } else {
+            f
+        };
+        if self.is_name_token(w) {
             if self.is_ordinary(w) {
                 f | F_NAME | F_ORDINARY
             } else {
@@ -1581,11 +1596,8 @@ impl<'a> Cx<'a> {
             return None;
         }
         if self.flag(i, F_ORDINARY) {
-            let ordinary_ok = self.adjacent(i + 1)
-                && self.name_token(i + 1)
-                && self
-                    .p
-                    .has_surname_suffix(&self.w(i + 1)[..possessive_len(self.w(i + 1))]);
+            let ordinary_ok =
+                self.adjacent(i + 1) && self.name_token(i + 1) && self.flag(i + 1, F_SURNAME);
             if !ordinary_ok {
                 return None;
             }
@@ -1633,13 +1645,12 @@ impl<'a> Cx<'a> {
         if j - i >= 2 && j - i <= 3 && self.country_paren_follows(j) {
             return true;
         }
-        let first = self.w(i);
         let last = self.w(j - 1);
         let last = &last[..possessive_len(last)];
-        self.p.is_given(first)
-            || (j - i >= 2 && self.p.is_given(self.w(i + 1)) && !self.sentence_initial(i))
-            || self.p.has_surname_suffix(last)
-            || (j - i >= 2 && self.p.has_weak_suffix(last) && self.p.is_given(first))
+        self.flag(i, F_GIVEN)
+            || (j - i >= 2 && self.flag(i + 1, F_GIVEN) && !self.sentence_initial(i))
+            || self.flag(j - 1, F_SURNAME)
+            || (j - i >= 2 && self.p.has_weak_suffix(last) && self.flag(i, F_GIVEN))
     }
 
     // ----- persons -------------------------------------------------------
@@ -1677,7 +1688,9 @@ impl<'a> Cx<'a> {
                     i = j;
                     continue;
                 }
-            } else if self.flag(i, F_ROLE) && !is_all_caps(w) && !(is_cap(w) && self.p.is_given(w))
+            } else if self.flag(i, F_ROLE)
+                && !is_all_caps(w)
+                && !(is_cap(w) && self.flag(i, F_GIVEN))
             {
                 // `director X Y`, `the main character Gulmira`, `man, Kairat`,
                 // `a boy named Aslan`.
@@ -1707,7 +1720,7 @@ impl<'a> Cx<'a> {
                     let single_ok = j - k >= 2
                         || lower_in(CHARACTER_NOUNS, w)
                         || self.evidence(k, j)
-                        || self.p.is_given(self.w(k));
+                        || self.flag(k, F_GIVEN);
                     if !self.festival_or_org_follows(j) && single_ok {
                         out.push(cand(
                             self.toks[k].start,
@@ -1968,11 +1981,8 @@ impl<'a> Cx<'a> {
             }
             if let Some((j, end)) = self.name_at(i) {
                 let tokens = j - i;
-                let strong_single = tokens == 1
-                    && self
-                        .p
-                        .has_surname_suffix(&self.w(i)[..possessive_len(self.w(i))])
-                    && !self.sentence_initial(i);
+                let strong_single =
+                    tokens == 1 && self.flag(i, F_SURNAME) && !self.sentence_initial(i);
                 if ((tokens >= 2 && self.evidence(i, j)) || strong_single)
                     && !self.festival_or_org_follows(j)
                 {
@@ -3241,6 +3251,25 @@ mod tests {
             }
         }
         assert_ne!(p.token_flags("Director", Kind::Word) & F_ROLE, 0);
+        // The surname and given-name bits are the functions' answers.
+        for w in [
+            "Asanova",
+            "Asanova's",
+            "asanova",
+            "Yulia",
+            "Yulia’s",
+            "yulia",
+            "Director",
+            "Ov",
+            "W1",
+        ] {
+            let f = p.token_flags(w, Kind::Word);
+            let stem = &w[..possessive_len(w)];
+            assert_eq!(f & F_SURNAME != 0, p.has_surname_suffix(stem), "{w}");
+            assert_eq!(f & F_GIVEN != 0, p.is_given(w), "{w}");
+        }
+        assert_ne!(p.token_flags("Asanova's", Kind::Word) & F_SURNAME, 0);
+        assert_ne!(p.token_flags("Yulia", Kind::Word) & F_GIVEN, 0);
         // The first round computed every word; the second found some in
         // the memo (20,000 words overflow 16,384 slots, so not all) but
         // computed the long one again.
