@@ -1001,7 +1001,6 @@ pub struct Patterns {
     /// and need no lookup at all.
     suffix_ends: Box<[u32]>,
     weak_suffixes: Vec<String>,
-    roles: HashSet<Box<[u8]>>,
     function: HashSet<&'static str>,
     lead_trim: HashSet<&'static str>,
     not_name: HashSet<&'static str>,
@@ -1199,7 +1198,6 @@ impl Patterns {
             },
             suffix_set: byte_set(suffixes.iter().map(String::as_str)),
             weak_suffixes,
-            roles: byte_set(roles.iter().map(String::as_str)),
             function: set(FUNCTION_WORDS),
             lead_trim: set(LEAD_TRIM),
             not_name: set(NOT_NAME),
@@ -1336,15 +1334,6 @@ impl Patterns {
         self.weak_suffixes
             .iter()
             .any(|s| lw.ends_with(s.as_str()) && lw.len() > s.len() + 2)
-    }
-
-    fn is_role(&self, w: &str) -> bool {
-        if w.is_ascii() {
-            let mut buf = [0u8; 32];
-            ascii_lower(w, &mut buf).is_some_and(|l| self.roles.contains(l))
-        } else {
-            self.roles.contains(w.to_lowercase().as_bytes())
-        }
     }
 
     /// Runs every rule over one document. `memo` is the calling thread's
@@ -1620,7 +1609,7 @@ impl<'a> Cx<'a> {
         }
         // `Portuguese producer Paulo Branco`: a capitalized word right
         // before a role noun describes the person after it.
-        if j == i + 1 && self.adjacent(j) && is_lower_word(self.w(j)) && self.p.is_role(self.w(j)) {
+        if j == i + 1 && self.adjacent(j) && is_lower_word(self.w(j)) && self.flag(j, F_ROLE) {
             return None;
         }
         let last = self.toks.get(j - 1)?;
@@ -1709,7 +1698,7 @@ impl<'a> Cx<'a> {
                 if self.is(k, C_NAMED) {
                     k += 1;
                 }
-                if self.is(k, C_AND) && self.p.is_role(self.w(k + 1)) {
+                if self.is(k, C_AND) && self.flag(k + 1, F_ROLE) {
                     i += 1;
                     continue;
                 }
@@ -1871,7 +1860,7 @@ impl<'a> Cx<'a> {
                     break;
                 }
                 let x = self.w(m);
-                if is_lower_word(x) && (self.p.is_role(x) || is_agent_noun(x)) {
+                if is_lower_word(x) && (self.flag(m, F_ROLE) || is_agent_noun(x)) {
                     found = true;
                     break;
                 }
@@ -3251,7 +3240,7 @@ mod tests {
             }
         }
         assert_ne!(p.token_flags("Director", Kind::Word) & F_ROLE, 0);
-        // The surname and given-name bits are the functions' answers.
+        // The surname, given-name and role bits are the functions' answers.
         for w in [
             "Asanova",
             "Asanova's",
@@ -3262,9 +3251,14 @@ mod tests {
             "Director",
             "Ov",
             "W1",
+            "producer",
+            "PRODUCER",
+            "producers",
         ] {
             let f = p.token_flags(w, Kind::Word);
             let stem = &w[..possessive_len(w)];
+            let role = matches!(w, "Director" | "producer" | "PRODUCER");
+            assert_eq!(f & F_ROLE != 0, role, "{w}");
             assert_eq!(f & F_SURNAME != 0, p.has_surname_suffix(stem), "{w}");
             assert_eq!(f & F_GIVEN != 0, p.is_given(w), "{w}");
         }

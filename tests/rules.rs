@@ -66,6 +66,9 @@ fn persons_from_context_alone() {
         patterns_only(),
         &[
             ("The jury was chaired by Kyrgyz director Nurbek Egen.", &["person:Nurbek Egen"], &["person:Kyrgyz"]),
+            // A capitalized word right before a role noun describes the
+            // person after it, even one that ends like a surname.
+            ("The role went to Talgarov actor Anna Kovalenko.", &["person:Anna Kovalenko"], &["person:Talgarov"]),
             ("Its cinematographer, Aziz Zhambakiyev, shot on film.", &["person:Aziz Zhambakiyev"], &[]),
             ("“We were lucky,” said producer Gulnara Abikeyeva.", &["person:Gulnara Abikeyeva"], &[]),
             ("The film was directed by Emir Baigazin and stars Kuanysh Beisek.", &["person:Emir Baigazin"], &[]),
