@@ -1380,14 +1380,22 @@ impl Patterns {
             flags,
             marked,
             headline: Vec::new(),
+            lines: line_starts(toks),
         };
         let mut headline = vec![false; toks.len()];
+        // From the first token to the first line start after it, then
+        // line by line.
         let mut s = 0;
-        while s < toks.len() {
-            let e = (s + 1..toks.len())
-                .find(|&k| toks[k].line_start)
-                .unwrap_or(toks.len());
-            headline[s..e].fill(cx.line_is_headline(s, e));
+        for e in cx
+            .lines
+            .iter()
+            .map(|&k| k as usize)
+            .filter(|&k| k > 0)
+            .chain([toks.len()])
+        {
+            if s < e {
+                headline[s..e].fill(cx.line_is_headline(s, e));
+            }
             s = e;
         }
         cx.headline = headline;
@@ -1436,6 +1444,25 @@ struct Cx<'a> {
     /// Whether each token's line reads as a headline, computed once per
     /// line: asked of every candidate, it was a scan to the line start.
     headline: Vec<bool>,
+    /// The tokens that start a line, in order (see `line_starts`).
+    lines: Vec<u32>,
+}
+
+/// The indices of the tokens that start a line, in order: found in one
+/// pass (written without a branch on the flag, as `marked` is) for the
+/// rules that go line by line, instead of a scan to the next line start
+/// from each.
+fn line_starts(toks: &[Token]) -> Vec<u32> {
+    let mut lines = vec![0u32; toks.len()];
+    let mut n = 0;
+    for (i, t) in (0u32..).zip(toks) {
+        if let Some(slot) = lines.get_mut(n) {
+            *slot = i;
+        }
+        n += usize::from(t.line_start);
+    }
+    lines.truncate(n);
+    lines
 }
 
 /// The quoted text inside a match of `Patterns::quote` at `s..e`, and
@@ -2513,16 +2540,8 @@ impl<'a> Cx<'a> {
     /// with `Director:`, `Directed by` or `Dir.`.
     fn listing_headings(&self, out: &mut Vec<Candidate>) {
         let n = self.toks.len();
-        let mut i = 0;
-        while i < n {
-            if !self.toks[i].line_start {
-                i += 1;
-                continue;
-            }
-            let mut j = i + 1;
-            while j < n && !self.toks[j].line_start {
-                j += 1;
-            }
+        let next = self.lines.iter().skip(1).map(|&k| k as usize).chain([n]);
+        for (i, j) in self.lines.iter().map(|&k| k as usize).zip(next) {
             let next_is_credit =
                 j < n && (self.is(j, C_DIRECTOR)) && matches!(self.w(j + 1), ":" | "by" | ".");
             if next_is_credit && j - i <= 10 && !matches!(self.w(j - 1), "." | "!" | "?" | ":") {
@@ -2540,7 +2559,6 @@ impl<'a> Cx<'a> {
                     out.push(self.token_cand(s, e, EntityType::Film, "listing-heading", P_CUE));
                 }
             }
-            i = j;
         }
     }
 
@@ -3212,6 +3230,15 @@ mod tests {
             assert_eq!(run(&with_role, &mut shared), fresh[0], "round {round}");
             assert_eq!(run(&without, &mut shared), fresh[1], "round {round}");
         }
+    }
+
+    #[test]
+    fn line_starts_are_the_tokens_after_a_line_break() {
+        let mut toks = Vec::new();
+        crate::tokens::tokenize("Kino 2025\nBest Film\n\n  Cannes,\tMay", &mut toks);
+        assert_eq!(line_starts(&toks), [0, 2, 4]);
+        crate::tokens::tokenize("", &mut toks);
+        assert_eq!(line_starts(&toks), [] as [u32; 0]);
     }
 
     #[test]
