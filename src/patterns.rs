@@ -1349,7 +1349,7 @@ impl Patterns {
         let memo = &mut memo.0;
         memo.claim(self.id);
         let words: Vec<&str> = toks.iter().map(|t| t.text(text)).collect();
-        let flags = words
+        let flags: Vec<u64> = words
             .iter()
             .zip(toks)
             .map(|(w, t)| match t.kind {
@@ -1360,18 +1360,7 @@ impl Patterns {
                 },
             })
             .collect();
-        // Written without a branch on the flags (every index is written,
-        // the count moves on only for a marked token): which tokens are
-        // marked is unpredictable, and the filter mispredicted on them.
-        let mut marked = vec![0u32; toks.len()];
-        let mut n = 0;
-        for (i, &f) in (0u32..).zip(&flags) {
-            if let Some(slot) = marked.get_mut(n) {
-                *slot = i;
-            }
-            n += usize::from(f & EACH_BITS != 0);
-        }
-        marked.truncate(n);
+        let marked = positions(flags.iter().map(|&f| f & EACH_BITS != 0));
         let mut cx = Cx {
             p: self,
             text,
@@ -1448,21 +1437,27 @@ struct Cx<'a> {
     lines: Vec<u32>,
 }
 
-/// The indices of the tokens that start a line, in order: found in one
-/// pass (written without a branch on the flag, as `marked` is) for the
-/// rules that go line by line, instead of a scan to the next line start
-/// from each.
+/// The indices of the tokens that start a line, in order, for the rules
+/// that go line by line instead of scanning to the next line start from
+/// each.
 fn line_starts(toks: &[Token]) -> Vec<u32> {
-    let mut lines = vec![0u32; toks.len()];
+    positions(toks.iter().map(|t| t.line_start))
+}
+
+/// The places where `hits` is true, in order. Written without a branch on
+/// it (every index is written, the count moves on only for a hit): which
+/// tokens are hits is unpredictable, and a filter mispredicted on them.
+fn positions(hits: impl ExactSizeIterator<Item = bool>) -> Vec<u32> {
+    let mut out = vec![0u32; hits.len()];
     let mut n = 0;
-    for (i, t) in (0u32..).zip(toks) {
-        if let Some(slot) = lines.get_mut(n) {
+    for (i, hit) in (0u32..).zip(hits) {
+        if let Some(slot) = out.get_mut(n) {
             *slot = i;
         }
-        n += usize::from(t.line_start);
+        n += usize::from(hit);
     }
-    lines.truncate(n);
-    lines
+    out.truncate(n);
+    out
 }
 
 /// The quoted text inside a match of `Patterns::quote` at `s..e`, and
