@@ -317,8 +317,12 @@ impl Resolver<'_> {
         hits: &mut Vec<(usize, u8)>,
     ) {
         // Name parts of multi-word persons → the full name's mention index.
-        let mut parts: HashMap<&str, Option<usize>> = HashMap::new();
-        let mut titles: HashMap<&str, usize> = HashMap::new();
+        // The maps are sized up front: grown from empty, each would be
+        // rehashed some seven times per document.
+        let persons = out.iter().filter(|m| m.ty == EntityType::Person).count();
+        let films = out.iter().filter(|m| m.ty == EntityType::Film).count();
+        let mut parts: HashMap<&str, Option<usize>> = HashMap::with_capacity(2 * persons);
+        let mut titles: HashMap<&str, usize> = HashMap::with_capacity(films);
         for (k, m) in out.iter().enumerate() {
             let s = &text[m.span.range()];
             match m.ty {
@@ -362,7 +366,7 @@ impl Resolver<'_> {
         added.clear();
         // `Arym Kubat` after `Aktan Arym Kubat`: the last two words of a
         // longer name, linked as one mention.
-        let mut tails: HashMap<(&str, &str), usize> = HashMap::new();
+        let mut tails: HashMap<(&str, &str), usize> = HashMap::with_capacity(persons);
         for (k, m) in out.iter().enumerate() {
             if m.ty == EntityType::Person {
                 let mut words = text[m.span.range()].split_whitespace().rev();
@@ -549,7 +553,7 @@ impl Resolver<'_> {
         // The fullest name of each person: surname and given-name mentions
         // take the id of the full name they were linked to (already copied);
         // the rest derive theirs from their own text.
-        let mut by_text: HashMap<(EntityType, &str), usize> = HashMap::new();
+        let mut by_text: HashMap<(EntityType, &str), usize> = HashMap::with_capacity(out.len());
         for (k, m) in out.iter().enumerate() {
             if m.id != Id::None {
                 by_text.entry((m.ty, &text[m.span.range()])).or_insert(k);
@@ -558,7 +562,8 @@ impl Resolver<'_> {
         // A one-word person mention that is the first or last word of
         // exactly one fuller name in the document is that person
         // (`Issabayeva said` after `Zhanna Issabayeva`).
-        let mut part_of: HashMap<&str, Option<usize>> = HashMap::new();
+        let persons = out.iter().filter(|m| m.ty == EntityType::Person).count();
+        let mut part_of: HashMap<&str, Option<usize>> = HashMap::with_capacity(2 * persons);
         for (k, m) in out
             .iter()
             .enumerate()
@@ -825,7 +830,7 @@ fn sentence_of(text: &str, span: CleanSpan) -> &str {
 /// per-document automaton or per-title scan of the text.
 /// The titles of `titles` by their first word.
 fn titles_by_first_word<'t>(titles: &[(&'t str, usize)]) -> HashMap<&'t str, Vec<usize>> {
-    let mut by_first: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_first: HashMap<&str, Vec<usize>> = HashMap::with_capacity(titles.len());
     for (i, &(title, _)) in titles.iter().enumerate() {
         let first = title
             .split(|c: char| !(is_alphanumeric(c) || matches!(c, '-' | '\'' | '’')))
