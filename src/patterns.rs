@@ -1013,9 +1013,6 @@ pub struct Patterns {
     /// The shapes of the keys of `word_flags`: other ASCII words skip the
     /// hash lookup.
     key_shapes: WordShapes,
-    /// The flags of each one-byte ASCII punctuation token (most of them),
-    /// computed at build: a table read instead of a lookup per token.
-    punct1: [u64; 128],
     /// This set of lists, for the memos it fills (other lexicons give
     /// other flags).
     id: u64,
@@ -1179,9 +1176,8 @@ impl Patterns {
                 suffix_ends[k] |= 1 << s.len().min(31);
             }
         }
-        let mut p = Self {
+        Self {
             id: owner_id(),
-            punct1: [0; 128],
             key_shapes,
             suffix_ends,
             given: lex.get("given-names").iter().map(|s| s.trim().to_string()).collect(),
@@ -1211,12 +1207,7 @@ impl Patterns {
             word_flags,
             year_paren: Regex::new(r"^\((1[89]\d\d|20\d\d)(?:,?\s+(?:film|movie|documentary|short|feature|animation|TV series|series|TV film|co-director|co-directed|segment|unfinished))?\)$")
                 .unwrap_or_else(|e| panic!("year regex: {e}")),
-        };
-        for b in 0..128u8 {
-            let flags = p.token_flags(char::from(b).encode_utf8(&mut [0; 4]), Kind::Punct);
-            p.punct1[usize::from(b)] = flags;
         }
-        p
     }
 
     /// The `F_*`, cue and `T_*` bits of one token, computed once per
@@ -1349,16 +1340,15 @@ impl Patterns {
         let memo = &mut memo.0;
         memo.claim(self.id);
         let words: Vec<&str> = toks.iter().map(|t| t.text(text)).collect();
+        // One path for every token: its kind follows from its bytes (see
+        // `tokens::tests::a_token_is_its_own_tokenization`), so the memo
+        // keys marks and words alike by bytes, and no branch on the kind,
+        // which words and marks alternate too irregularly to predict, is
+        // left outside the memo's misses.
         let flags: Vec<u64> = words
             .iter()
             .zip(toks)
-            .map(|(w, t)| match t.kind {
-                Kind::Word => memo.get_or(w.as_bytes(), || self.token_flags(w, Kind::Word)),
-                Kind::Punct => match *w.as_bytes() {
-                    [b] if b.is_ascii() => self.punct1[usize::from(b)],
-                    _ => self.token_flags(w, Kind::Punct),
-                },
-            })
+            .map(|(w, t)| memo.get_or(w.as_bytes(), || self.token_flags(w, t.kind)))
             .collect();
         let marked = positions(flags.iter().map(|&f| f & EACH_BITS != 0));
         let mut cx = Cx {
@@ -1395,10 +1385,10 @@ impl Patterns {
     }
 }
 
-/// A thread's memo of the flags of the words it has seen (a
-/// [`WordMemo`]): a word's flags depend on its bytes alone, and most
-/// tokens of a text (`the`, `of`, a name said again) are words met
-/// before. Computing them costs ~200 instructions a token (a lowercased
+/// A thread's memo of the flags of the tokens it has seen (a
+/// [`WordMemo`]): a token's flags depend on its bytes alone (its kind
+/// too follows from them), and most tokens of a text (`the`, `of`, `,`,
+/// a name said again) are tokens met before. Computing them costs ~200 instructions a token (a lowercased
 /// copy, up to three set lookups); a memo hit costs a few loads and one
 /// compare.
 ///
@@ -3250,10 +3240,14 @@ mod tests {
             .collect();
         words.extend((0..20_000).map(|i| format!("W{i}")));
         words.push("Internationalization-Festival".into());
+        // Marks share the memo with words, keyed by their bytes too.
+        words.extend(["(", ",", "“", "—", ")"].map(String::from));
         let mut computed = [0usize; 2];
         for (round, n) in computed.iter_mut().enumerate() {
             for w in &words {
-                let want = p.token_flags(w, Kind::Word);
+                let mut toks = Vec::new();
+                crate::tokens::tokenize(w, &mut toks);
+                let want = p.token_flags(w, toks[0].kind);
                 let got = memo.get_or(w.as_bytes(), || {
                     *n += 1;
                     want

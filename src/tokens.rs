@@ -387,6 +387,22 @@ mod tests {
             prop_assert_eq!(toks, tokenize_by_chars(&text));
         }
 
+        /// A token's kind follows from its bytes alone: its text, read
+        /// apart, is that one token of that kind (so the rules' memo may
+        /// key words and marks by their bytes).
+        #[test]
+        fn a_token_is_its_own_tokenization(
+            text in "([a-zA-Z0-9]|[-'’‑ .,()_\t\r\n\u{b}]|é|Ж|\u{301}|\u{a0}|\u{2003}|\u{85}|“|😀){0,60}"
+        ) {
+            let (mut toks, mut alone) = (Vec::new(), Vec::new());
+            tokenize(&text, &mut toks);
+            for t in &toks {
+                tokenize(t.text(&text), &mut alone);
+                let got: Vec<_> = alone.iter().map(|a| (a.start, a.end, a.kind)).collect();
+                prop_assert_eq!(got, vec![(0, t.end - t.start, t.kind)], "{:?}", t.text(&text));
+            }
+        }
+
         #[test]
         fn words_end_where_a_char_by_char_scan_ends_them(
             text in "([a-zA-Z0-9]|[-'’‑ .,\n]|é|Ж|\u{301}|_){0,40}"
