@@ -912,10 +912,14 @@ fn key_starts<'o>(
     if mask.iter().all(|&m| m == 0) {
         return out;
     }
-    out.extend(toks.iter().enumerate().filter_map(|(i, t)| {
+    // Every token is pushed and taken back unless it starts a key: no
+    // branch on which do, an unpredictable test a filter mispredicted.
+    out.reserve(toks.len());
+    for (i, t) in toks.iter().enumerate() {
         let m = mask[usize::from(t.first)];
-        (m != 0).then_some((i, m))
-    }));
+        out.push((i, m));
+        out.truncate(out.len() - usize::from(m == 0));
+    }
     out
 }
 
