@@ -105,22 +105,60 @@ impl CleanText {
         &self.text
     }
 
-    fn segment_of(&self, clean: usize) -> Option<usize> {
-        // Last segment starting at or before `clean`.
-        let i = self.segments.partition_point(|s| s.clean <= clean);
-        let i = i.checked_sub(1)?;
+    /// The last segment starting at or before `clean`, found by walking on
+    /// from segment `from` when that one starts there or before, else by
+    /// bisection: the same segment either way.
+    fn last_from(&self, clean: usize, from: Option<usize>) -> Option<usize> {
+        match from {
+            Some(mut i) if self.segments.get(i).is_some_and(|s| s.clean <= clean) => {
+                while self.segments.get(i + 1).is_some_and(|s| s.clean <= clean) {
+                    i += 1;
+                }
+                Some(i)
+            }
+            _ => self
+                .segments
+                .partition_point(|s| s.clean <= clean)
+                .checked_sub(1),
+        }
+    }
+
+    /// Segment `i`, if it holds the clean byte `clean`.
+    fn holding(&self, i: usize, clean: usize) -> Option<usize> {
         let s = self.segments.get(i)?;
         (clean < s.clean + s.len).then_some(i)
+    }
+
+    /// The segments holding the first and last bytes of the non-empty
+    /// `span`, looked for from `from` (see `last_from`), which moves to
+    /// the first one's place.
+    fn ends(&self, span: CleanSpan, from: &mut Option<usize>) -> Option<(usize, usize)> {
+        let first = self.last_from(span.start, *from)?;
+        *from = Some(first);
+        let first = self.holding(first, span.start)?;
+        let last = self.last_from(span.end - 1, Some(first))?;
+        Some((first, self.holding(last, span.end - 1)?))
+    }
+
+    /// A [`RawMapper`] over this text.
+    pub fn mapper(&self) -> RawMapper<'_> {
+        RawMapper {
+            text: self,
+            at: None,
+        }
     }
 
     /// The raw span of a clean span that lies wholly in copied text with no
     /// removed noise inside it; `None` otherwise (or when out of range).
     pub fn to_raw(&self, span: CleanSpan) -> Option<RawSpan> {
+        self.to_raw_from(span, &mut None)
+    }
+
+    fn to_raw_from(&self, span: CleanSpan, from: &mut Option<usize>) -> Option<RawSpan> {
         if span.is_empty() {
             return None;
         }
-        let first = self.segment_of(span.start)?;
-        let last = self.segment_of(span.end - 1)?;
+        let (first, last) = self.ends(span, from)?;
         for i in first..=last {
             let s = self.segments.get(i)?;
             if s.synthetic {
@@ -143,11 +181,14 @@ impl CleanText {
     /// The raw extent of a clean span, noise inside it included (for
     /// sentences, which may contain a removed citation marker).
     pub fn to_raw_extent(&self, span: CleanSpan) -> Option<RawSpan> {
+        self.to_raw_extent_from(span, &mut None)
+    }
+
+    fn to_raw_extent_from(&self, span: CleanSpan, from: &mut Option<usize>) -> Option<RawSpan> {
         if span.is_empty() {
             return None;
         }
-        let mut first = self.segment_of(span.start)?;
-        let mut last = self.segment_of(span.end - 1)?;
+        let (mut first, mut last) = self.ends(span, from)?;
         // Separators at the edges have no raw bytes: step inwards.
         while self.segments.get(first)?.synthetic && first < last {
             first += 1;
@@ -164,6 +205,44 @@ impl CleanText {
             .saturating_sub(l.clean)
             .min(l.len.saturating_sub(1));
         Some(RawSpan::new(start, l.raw + end_in + 1))
+    }
+}
+
+/// [`CleanText::to_raw`] and [`CleanText::to_raw_extent`] for spans
+/// asked in order of start, as a document's entities and its sentences
+/// are: each lookup walks on from the segment where the last one began
+/// instead of bisecting the segments again (bisection's steps are
+/// branches no predictor learns). A span that starts before the last is
+/// looked up by bisection, so the answers never depend on the order.
+///
+/// ```
+/// use kinex::offsets::CleanText;
+/// use kinex::span::{CleanSpan, RawSpan};
+/// let mut c = CleanText::default();
+/// c.copy("Qash", 0);
+/// c.separator(' ', 4);
+/// c.copy(" wins.", 7); // raw "Qash[1] wins."
+/// let mut m = c.mapper();
+/// assert_eq!(m.to_raw(CleanSpan::new(0, 4)), Some(RawSpan::new(0, 4)));
+/// assert_eq!(m.to_raw(CleanSpan::new(6, 10)), Some(RawSpan::new(8, 12)));
+/// assert_eq!(m.to_raw_extent(CleanSpan::new(0, 11)), Some(RawSpan::new(0, 13)));
+/// ```
+#[derive(Debug, Clone)]
+pub struct RawMapper<'a> {
+    text: &'a CleanText,
+    /// The segment where the last span asked for began.
+    at: Option<usize>,
+}
+
+impl RawMapper<'_> {
+    /// As [`CleanText::to_raw`].
+    pub fn to_raw(&mut self, span: CleanSpan) -> Option<RawSpan> {
+        self.text.to_raw_from(span, &mut self.at)
+    }
+
+    /// As [`CleanText::to_raw_extent`].
+    pub fn to_raw_extent(&mut self, span: CleanSpan) -> Option<RawSpan> {
+        self.text.to_raw_extent_from(span, &mut self.at)
     }
 }
 
@@ -221,6 +300,43 @@ mod tests {
             c.to_raw_extent(CleanSpan::new(0, 5)),
             Some(RawSpan::new(0, 7))
         );
+    }
+
+    proptest::proptest! {
+        /// The mapper gives what the bisecting lookups give, for spans in
+        /// any order: sorted (its walk), repeated, or going back.
+        #[test]
+        fn mapper_answers_as_the_lookups(
+            cuts in proptest::collection::vec(0usize..40, 0..12),
+            spans in proptest::collection::vec((0usize..44, 0usize..8), 0..24),
+            sorted in proptest::bool::ANY,
+        ) {
+            let raw = "abcdefghijklmnopqrstuvwxyz0123456789ABCD";
+            let mut cuts = cuts;
+            cuts.sort_unstable();
+            cuts.dedup();
+            // Keep the stretches between the cuts, every other one dropped
+            // as noise.
+            let mut keep = Vec::new();
+            let mut from = 0;
+            for (k, &c) in cuts.iter().chain([&raw.len()]).enumerate() {
+                if k % 2 == 0 && from < c {
+                    keep.push((from, c));
+                }
+                from = c;
+            }
+            let c = build(raw, &keep);
+            let mut spans: Vec<CleanSpan> =
+                spans.iter().map(|&(s, n)| CleanSpan::new(s, s + n)).collect();
+            if sorted {
+                spans.sort_by_key(|s| s.start);
+            }
+            let (mut m, mut e) = (c.mapper(), c.mapper());
+            for &span in &spans {
+                proptest::prop_assert_eq!(m.to_raw(span), c.to_raw(span), "{:?}", span);
+                proptest::prop_assert_eq!(e.to_raw_extent(span), c.to_raw_extent(span), "{:?}", span);
+            }
+        }
     }
 
     #[test]

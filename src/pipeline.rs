@@ -324,18 +324,23 @@ impl Pipeline {
             ..
         } = &docs[i];
         raw_sentences.clear();
+        // Sentences and entities come in order of start: each is mapped,
+        // and each entity's sentence found, by walking on from the last.
+        let mut map = clean.mapper();
         raw_sentences.extend(
             sentences
                 .iter()
-                .filter_map(|r| clean.to_raw_extent(CleanSpan::new(r.start, r.end))),
+                .filter_map(|r| map.to_raw_extent(CleanSpan::new(r.start, r.end))),
         );
         let sentences: &'a [RawSpan] = raw_sentences;
         let utf8 = clean.raw_is_utf8();
         let mut chars = CharCounter::new(raw, utf8);
         let mut entities = Vec::with_capacity(mentions.len());
+        let mut map = clean.mapper();
+        let mut sentence = 0;
         for m in mentions.iter() {
             // A span that would cross removed noise is dropped, never bent.
-            let Some(span) = clean.to_raw(m.span) else {
+            let Some(span) = map.to_raw(m.span) else {
                 continue;
             };
             // Copied clean text is the raw bytes themselves, so valid raw
@@ -349,7 +354,17 @@ impl Pipeline {
             let Some(text) = text else {
                 continue;
             };
-            let sentence = sentences.partition_point(|s| s.end <= span.start);
+            // The first sentence not ending by the entity's start.
+            if sentence > 0
+                && sentences
+                    .get(sentence - 1)
+                    .is_some_and(|s| s.end > span.start)
+            {
+                sentence = sentences.partition_point(|s| s.end <= span.start);
+            }
+            while sentences.get(sentence).is_some_and(|s| s.end <= span.start) {
+                sentence += 1;
+            }
             let (char_start, char_end) = (chars.at(span.start), chars.at(span.end));
             entities.push(EntityRef {
                 ty: m.ty,

@@ -90,11 +90,20 @@ fn check(raw: &[u8], rec: &Record) -> Result<(), TestCaseError> {
             e
         );
         if !rec.sentences.is_empty() {
-            prop_assert!(
-                e.sentence < rec.sentences.len(),
-                "sentence index of {:?}",
-                e
-            );
+            // The sentence an entity starts in; one starting between two
+            // sentences belongs to the next (the last, after them all).
+            let want = rec
+                .sentences
+                .partition_point(|s| s.end <= e.start)
+                .min(rec.sentences.len() - 1);
+            prop_assert_eq!(e.sentence, want, "sentence index of {:?}", e);
+            if let Some(k) = rec
+                .sentences
+                .iter()
+                .position(|s| s.start <= e.start && e.start < s.end)
+            {
+                prop_assert_eq!(e.sentence, k, "sentence holding {:?}", e);
+            }
         }
         spans.push((e.start, e.end));
     }
