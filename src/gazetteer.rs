@@ -87,9 +87,12 @@ pub struct Gazetteer {
     names: Names,
     ids: Strs,
     surfaces: Surfaces,
-    /// The surface forms as one automaton; walked anchored from each word
-    /// start (see [`Gazetteer::find_into`]).
-    nfa: Option<NFA>,
+    /// The surface forms as automata, each holding the forms of a range of
+    /// first bytes; walked anchored from each word start (see
+    /// [`Gazetteer::find_into`]).
+    parts: Vec<Part>,
+    /// The part holding the forms that begin with each byte.
+    part_of: [u8; 256],
     /// Which word starts are worth a walk (see [`Prefixes`]).
     prefixes: Prefixes,
     lexicons: Lexicons,
@@ -103,7 +106,42 @@ pub struct GazetteerBuilder {
     names: Names,
     ids: Strs,
     lexicons: Lexicons,
+    /// How many automata to build: `None` for one per thread on long
+    /// lists (see [`GazetteerBuilder::single_automaton`]).
+    pieces: Option<usize>,
 }
+
+/// One automaton of a [`Gazetteer`]: the forms of some first bytes.
+#[derive(Debug)]
+struct Part {
+    nfa: NFA,
+    start: StateID,
+    /// The surface id of its pattern 0: its forms' ids follow on.
+    base: u32,
+}
+
+impl Part {
+    /// The automaton of `forms`, the first of which has surface id `base`.
+    fn of<'a>(forms: impl Iterator<Item = &'a str>, base: u32) -> Result<Self> {
+        let err = |e: &dyn std::fmt::Display| Error::Gazetteer {
+            path: PathBuf::from("gazetteers"),
+            line: 0,
+            message: format!("cannot build the automaton: {e}"),
+        };
+        let nfa = NFA::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(forms)
+            .map_err(|e| err(&e))?;
+        let start = nfa.start_state(Anchored::Yes).map_err(|e| err(&e))?;
+        Ok(Part { nfa, start, base })
+    }
+}
+
+/// Lists of at least this many forms are built as one automaton per
+/// thread, side by side: the build is aho-corasick's, on one core, and
+/// for a million names it is most of a run's time. Shorter lists build in
+/// milliseconds as one.
+const SPLIT_FORMS: usize = 100_000;
 
 /// Each entry's name and aliases: those of entry `i` are
 /// `forms[first[i]..first[i + 1]]` (to the end for the last), the name
@@ -281,6 +319,23 @@ impl GazetteerBuilder {
         self
     }
 
+    /// Builds the lists as one automaton whatever their length. By default
+    /// a list of 100,000 forms or more is built as one automaton per
+    /// thread of the pool, side by side (each holding the forms of a range
+    /// of first bytes), which finds the same matches; `kinex floor`, which
+    /// scans the automaton bare, needs the one.
+    pub fn single_automaton(&mut self) -> &mut Self {
+        self.pieces = Some(1);
+        self
+    }
+
+    /// Up to `n` automata whatever the lists' length, for the tests.
+    #[cfg(test)]
+    fn split_into(&mut self, n: usize) -> &mut Self {
+        self.pieces = Some(n);
+        self
+    }
+
     pub fn build(&mut self) -> Result<Gazetteer> {
         // Forms live in one string and entry ids in one list: a million
         // names built as a million small heap objects, most of them freed
@@ -328,27 +383,35 @@ impl GazetteerBuilder {
         }
         drop(rank);
         let surfaces = Surfaces::of(forms.len(), pairs);
-        let nfa = if by_prefix.is_empty() {
-            None
-        } else {
-            Some(
-                NFA::builder()
-                    .match_kind(MatchKind::LeftmostLongest)
-                    .build(ordered.iter())
-                    .map_err(|e| Error::Gazetteer {
-                        path: PathBuf::from("gazetteers"),
-                        line: 0,
-                        message: format!("cannot build the automaton: {e}"),
-                    })?,
-            )
+        let pieces = match self.pieces {
+            Some(n) => n.clamp(1, 256),
+            None if ordered.len() < SPLIT_FORMS => 1,
+            None => rayon::current_num_threads().clamp(1, 16),
         };
+        let ranges = first_byte_ranges(&ordered, pieces);
+        let parts = ranges
+            .par_iter()
+            .map(|r| {
+                let base = u32::try_from(r.start).unwrap_or(u32::MAX);
+                Part::of(ordered.iter().skip(r.start).take(r.len()), base)
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let mut part_of = [0u8; 256];
+        for (k, r) in (0u8..).zip(&ranges) {
+            for f in ordered.iter().skip(r.start).take(r.len()) {
+                if let Some(&b) = f.as_bytes().first() {
+                    part_of[usize::from(b)] = k;
+                }
+            }
+        }
         Ok(Gazetteer {
             files: std::mem::take(&mut self.files),
             entries: std::mem::take(&mut self.entries),
             names: std::mem::take(&mut self.names),
             ids: std::mem::take(&mut self.ids),
             surfaces,
-            nfa,
+            parts,
+            part_of,
             prefixes,
             lexicons: std::mem::take(&mut self.lexicons),
         })
@@ -430,10 +493,9 @@ impl Gazetteer {
     /// is never looked at. (No surface form begins with whitespace, the
     /// one thing no token holds: forms are trimmed when read.)
     pub fn find_in(&self, text: &str, toks: &[Token], out: &mut Vec<GazMatch>) {
-        let Some(nfa) = &self.nfa else { return };
-        let Ok(start) = nfa.start_state(Anchored::Yes) else {
+        if self.parts.is_empty() {
             return;
-        };
+        }
         // No match may start before `next`: the end of the last one.
         let mut next = 0;
         for t in toks {
@@ -447,12 +509,12 @@ impl Gazetteer {
                 // form: their first byte, kept in the token, says so
                 // without a read of the text.
                 if self.prefixes.first.has(t.first) {
-                    self.match_at(nfa, start, text, t.start, &mut next, out);
+                    self.match_at(text, t.start, &mut next, out);
                 }
             } else if let Some(word) = text.get(t.start..t.end) {
                 for (k, _) in word.char_indices() {
                     if t.start + k >= next {
-                        self.match_at(nfa, start, text, t.start + k, &mut next, out);
+                        self.match_at(text, t.start + k, &mut next, out);
                     }
                 }
             }
@@ -462,28 +524,25 @@ impl Gazetteer {
     /// The longest form at `p` if a word starts there, pushed to `out`,
     /// with `next` moved to its end.
     #[inline(always)]
-    fn match_at(
-        &self,
-        nfa: &NFA,
-        start: StateID,
-        text: &str,
-        p: usize,
-        next: &mut usize,
-        out: &mut Vec<GazMatch>,
-    ) {
+    fn match_at(&self, text: &str, p: usize, next: &mut usize, out: &mut Vec<GazMatch>) {
         let bytes = text.as_bytes();
         // Surface forms are UTF-8, so a first byte is never inside a
         // char; most positions fail on it.
-        if !bytes.get(p).is_some_and(|&b| self.prefixes.first.has(b))
+        let Some(&b) = bytes.get(p) else { return };
+        if !self.prefixes.first.has(b)
             || !self.prefixes.may_start(&bytes[p..])
             || !starts_word(text, p)
         {
             return;
         }
-        if let Some((end, pattern)) = longest_at(nfa, start, text, p) {
+        // Every form that begins with `b` is in this one part.
+        let Some(part) = self.parts.get(usize::from(self.part_of[usize::from(b)])) else {
+            return;
+        };
+        if let Some((end, pattern)) = longest_at(&part.nfa, part.start, text, p) {
             out.push(GazMatch {
                 span: CleanSpan::new(p, end),
-                surface: pattern,
+                surface: part.base.saturating_add(pattern),
             });
             *next = end;
         }
@@ -492,10 +551,19 @@ impl Gazetteer {
     /// The bare automaton: how many leftmost-longest matches an unanchored
     /// scan of `text` finds, word boundaries or not. The floor of
     /// `kinex floor`, not a stage of the pipeline.
-    pub fn scan_count(&self, text: &str) -> usize {
-        let Some(nfa) = &self.nfa else { return 0 };
-        nfa.try_find_iter(Input::new(text))
-            .map_or(0, Iterator::count)
+    /// The gazetteer must be one automaton (see
+    /// [`GazetteerBuilder::single_automaton`]): a scan of each part would
+    /// not be one leftmost-longest scan. `None` otherwise.
+    pub fn scan_count(&self, text: &str) -> Option<usize> {
+        match self.parts.as_slice() {
+            [] => Some(0),
+            [one] => Some(
+                one.nfa
+                    .try_find_iter(Input::new(text))
+                    .map_or(0, Iterator::count),
+            ),
+            _ => None,
+        }
     }
 }
 
@@ -820,6 +888,30 @@ impl Prefixes {
             [] => false,
         }
     }
+}
+
+/// `forms` (grouped by first byte) cut into at most `pieces` ranges of
+/// about equal bytes, never between two forms with the same first byte:
+/// the forms that begin with any one byte are all in one range.
+fn first_byte_ranges(forms: &Strs, pieces: usize) -> Vec<std::ops::Range<usize>> {
+    let n = forms.len();
+    if n == 0 {
+        return Vec::new();
+    }
+    let total: usize = forms.iter().map(str::len).sum();
+    let first = |i: usize| forms.get(i).as_bytes().first().copied();
+    let mut out = Vec::with_capacity(pieces);
+    let (mut start, mut bytes) = (0, 0usize);
+    for i in 0..n {
+        let due = bytes.saturating_mul(pieces) >= total.saturating_mul(out.len() + 1);
+        if due && i > start && out.len() + 1 < pieces && first(i) != first(i - 1) {
+            out.push(start..i);
+            start = i;
+        }
+        bytes += forms.get(i).len();
+    }
+    out.push(start..n);
+    out
 }
 
 /// The longest surface form starting at `p` that ends at a word end, as
@@ -1470,7 +1562,45 @@ mod tests {
             g.find_into(&text, &mut out);
             let got: Vec<(usize, usize)> = out.iter().map(|m| (m.span.start, m.span.end)).collect();
             proptest::prop_assert_eq!(got, naive(&all, &text));
+            // Built as up to three automata by first byte, the list finds
+            // the same spans, standing for the same entries.
+            let split = GazetteerBuilder::new()
+                .add_str("films.txt", &list)
+                .unwrap()
+                .split_into(3)
+                .build()
+                .unwrap();
+            let mut again = Vec::new();
+            split.find_into(&text, &mut again);
+            let entries = |g: &Gazetteer, m: &[GazMatch]| -> Vec<(usize, usize, Vec<u32>)> {
+                m.iter().map(|m| (m.span.start, m.span.end, g.entries_of(m.surface).to_vec())).collect()
+            };
+            proptest::prop_assert_eq!(entries(&split, &again), entries(&g, &out));
         }
+    }
+
+    #[test]
+    fn first_byte_ranges_cover_the_forms_and_keep_each_byte_whole() {
+        let mut forms = Strs::default();
+        for f in [
+            "zz", "zy", "x", "xa", "xb", "m", "ma", "b", "ba", "bb", "bc", "a",
+        ] {
+            forms.push(f).unwrap();
+        }
+        let first = |i: usize| forms.get(i).as_bytes()[0];
+        for pieces in 1..6 {
+            let r = first_byte_ranges(&forms, pieces);
+            assert!(!r.is_empty() && r.len() <= pieces, "{pieces}: {r:?}");
+            assert_eq!((r[0].start, r[r.len() - 1].end), (0, forms.len()));
+            for w in r.windows(2) {
+                assert_eq!(w[0].end, w[1].start);
+                assert_ne!(first(w[0].end - 1), first(w[1].start), "{pieces}: {r:?}");
+            }
+        }
+        // Five first bytes: five pieces at most, and two make two.
+        assert_eq!(first_byte_ranges(&forms, 2).len(), 2);
+        assert_eq!(first_byte_ranges(&forms, 9).len(), 5);
+        assert!(first_byte_ranges(&Strs::default(), 3).is_empty());
     }
 
     #[test]
