@@ -393,12 +393,12 @@ impl GazetteerBuilder {
             .par_iter()
             .map(|r| {
                 let base = u32::try_from(r.start).unwrap_or(u32::MAX);
-                Part::of(ordered.iter().skip(r.start).take(r.len()), base)
+                Part::of(r.clone().map(|i| ordered.get(i)), base)
             })
             .collect::<Result<Vec<_>>>()?;
         let mut part_of = [0u8; 256];
         for (k, r) in (0u8..).zip(&ranges) {
-            for f in ordered.iter().skip(r.start).take(r.len()) {
+            for f in r.clone().map(|i| ordered.get(i)) {
                 if let Some(&b) = f.as_bytes().first() {
                     part_of[usize::from(b)] = k;
                 }
