@@ -1000,7 +1000,6 @@ pub struct Patterns {
     /// the suffixes that end so, as bits: most words end like no suffix
     /// and need no lookup at all.
     suffix_ends: Box<[u32]>,
-    weak_suffixes: Vec<String>,
     function: HashSet<&'static str>,
     lead_trim: HashSet<&'static str>,
     not_name: HashSet<&'static str>,
@@ -1097,7 +1096,6 @@ fn possessive_len(w: &str) -> usize {
 impl Patterns {
     pub fn new(lex: &Lexicons) -> Self {
         let mut suffixes = Vec::new();
-        let mut weak_suffixes = Vec::new();
         for s in lex.get("surname-suffixes") {
             let s = s
                 .split_whitespace()
@@ -1109,14 +1107,15 @@ impl Patterns {
                 continue;
             }
             // Broad endings (-in, -ko, -ets, -son…) end ordinary words too
-            // (`Meets`, `Berlin`): they count only beside a given name.
+            // (`Meets`, `Berlin`): they are no evidence of a surname. Beside
+            // a given name they would add nothing: the given name is
+            // evidence already (see `Cx::evidence`).
             if BROAD_SUFFIXES.contains(&s.as_str())
                 || (s.chars().count() <= 2 && !matches!(s.as_str(), "ov" | "ev" | "ов" | "ев"))
             {
-                weak_suffixes.push(s);
-            } else {
-                suffixes.push(s);
+                continue;
             }
+            suffixes.push(s);
         }
         // The head noun of a multi-word role: `film director` → director,
         // `director of photography` and `head of` → their first word.
@@ -1193,7 +1192,6 @@ impl Patterns {
                 l
             },
             suffix_set: byte_set(suffixes.iter().map(String::as_str)),
-            weak_suffixes,
             function: set(FUNCTION_WORDS),
             lead_trim: set(LEAD_TRIM),
             not_name: set(NOT_NAME),
@@ -1318,13 +1316,6 @@ impl Patterns {
                 && starts_char(lw.len() - n)
                 && self.suffix_set.contains(&lw[lw.len() - n..])
         })
-    }
-
-    fn has_weak_suffix(&self, w: &str) -> bool {
-        let lw = w.to_lowercase();
-        self.weak_suffixes
-            .iter()
-            .any(|s| lw.ends_with(s.as_str()) && lw.len() > s.len() + 2)
     }
 
     /// Runs every rule over one document. `memo` is the calling thread's
@@ -1646,12 +1637,9 @@ impl<'a> Cx<'a> {
         if j - i >= 2 && j - i <= 3 && self.country_paren_follows(j) {
             return true;
         }
-        let last = self.w(j - 1);
-        let last = &last[..possessive_len(last)];
         self.flag(i, F_GIVEN)
             || (j - i >= 2 && self.flag(i + 1, F_GIVEN) && !self.sentence_initial(i))
             || self.flag(j - 1, F_SURNAME)
-            || (j - i >= 2 && self.p.has_weak_suffix(last) && self.flag(i, F_GIVEN))
     }
 
     // ----- persons -------------------------------------------------------

@@ -79,6 +79,12 @@ fn persons_from_context_alone() {
             ("Director Adilkhan Yerzhanov returned. Yerzhanov said little.", &["person:Adilkhan Yerzhanov", "person:Yerzhanov"], &[]),
             ("Shot by Khasan Kydyraliyev, the images are sparse.", &["person:Khasan Kydyraliyev"], &[]),
             ("A girl named Saltanat leaves home. Saltanat returns in winter.", &["person:Saltanat"], &[]),
+            // By shape alone, two capitalized words are a name if the last
+            // ends like a surname (`-ov`) or the first is a given name; a
+            // broad ending (`-in`, also `Berlin`) is not evidence by itself.
+            ("Outside the hall Dobrin Kostov waited.", &["person:Dobrin Kostov"], &[]),
+            ("Outside the hall Dobrin Kostin waited.", &[], &["person:Dobrin Kostin"]),
+            ("Outside the hall Aigerim Kostin waited.", &["person:Aigerim Kostin"], &[]),
         ],
     );
 }
