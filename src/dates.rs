@@ -463,7 +463,7 @@ fn start_word_bits() -> HashMap<&'static [u8], u16> {
     m
 }
 
-fn start_words() -> StartWords {
+pub(crate) fn start_words() -> StartWords {
     let m = start_word_bits();
     StartWords {
         shapes: WordShapes::of(m.keys()),
@@ -473,11 +473,41 @@ fn start_words() -> StartWords {
 
 /// The start words, with a filter by first letter, last letter and
 /// length that turns most other words away before the lookup.
-struct StartWords {
+pub(crate) struct StartWords {
     map: ShortWords<u16>,
     /// The shapes of the start words.
     shapes: WordShapes,
 }
+
+impl std::fmt::Debug for StartWords {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StartWords").finish_non_exhaustive()
+    }
+}
+
+impl StartWords {
+    /// The patterns (`S_*`) that may open at a word token `w` made of one
+    /// run of ASCII letters and digits with a letter first (a
+    /// [`plain`](Token::plain) token), as [`DateFinder`] finds them apart
+    /// from the text around it; 0 for any other token. A function of the
+    /// bytes alone, so a per-word memo may keep it (see [`TOKEN_SHIFT`]).
+    pub(crate) fn of_plain_word(&self, w: &[u8]) -> u16 {
+        let letter_run =
+            w.first().is_some_and(u8::is_ascii_alphabetic) && w.iter().all(|&x| is_ascii_alnum(x));
+        if letter_run && self.shapes.may_hold(w) {
+            self.map.get(w).unwrap_or(0)
+        } else {
+            0
+        }
+    }
+}
+
+/// Where a token's [`StartWords::of_plain_word`] bits sit in the 64-bit
+/// token flags the rules compute for every token
+/// ([`Patterns::flags_into`](crate::patterns::Patterns::flags_into)):
+/// that pass looks each word up in its memo anyway, so the date finder
+/// reads its start words there instead of testing every word again.
+pub(crate) const TOKEN_SHIFT: u32 = 48;
 
 /// Finds date mentions; build once and reuse (construction compiles regexes).
 pub struct DateFinder {
@@ -1161,7 +1191,31 @@ impl DateFinder {
     /// ([`tokenize`]): the patterns are tried at the word starts they
     /// give, and the text between them is not read again.
     pub fn find_in(&self, text: &str, toks: &[Token], anchor: Option<Date>) -> Vec<DateMention> {
-        self.timex_in(text, toks, anchor)
+        self.mentions(text, toks, None, anchor)
+    }
+
+    /// As [`DateFinder::find_in`], given also the tokens' flags from
+    /// [`Patterns::flags_into`](crate::patterns::Patterns::flags_into)
+    /// (one per token): the same mentions, with the start words read off
+    /// the flags instead of looked up again.
+    pub fn find_flagged(
+        &self,
+        text: &str,
+        toks: &[Token],
+        flags: &[u64],
+        anchor: Option<Date>,
+    ) -> Vec<DateMention> {
+        self.mentions(text, toks, Some(flags), anchor)
+    }
+
+    fn mentions(
+        &self,
+        text: &str,
+        toks: &[Token],
+        flags: Option<&[u64]>,
+        anchor: Option<Date>,
+    ) -> Vec<DateMention> {
+        self.timex_in(text, toks, flags, anchor)
             .into_iter()
             .map(|(start, end, t)| DateMention {
                 start,
@@ -1175,17 +1229,18 @@ impl DateFinder {
     pub fn find_timex(&self, text: &str, anchor: Option<Date>) -> Vec<(usize, usize, Timex)> {
         let mut toks = Vec::new();
         tokenize(text, &mut toks);
-        self.timex_in(text, &toks, anchor)
+        self.timex_in(text, &toks, None, anchor)
     }
 
     fn timex_in(
         &self,
         text: &str,
         toks: &[Token],
+        flags: Option<&[u64]>,
         anchor: Option<Date>,
     ) -> Vec<(usize, usize, Timex)> {
         let mut cands = Vec::new();
-        self.collect(text, toks, &mut cands);
+        self.collect(text, toks, flags, &mut cands);
         let chosen = self.merge(text, select(cands));
         let mut ctx = Ctx {
             anchor,
@@ -1281,8 +1336,8 @@ impl DateFinder {
         None
     }
 
-    fn collect(&self, t: &str, toks: &[Token], out: &mut Vec<Cand>) {
-        let starts = self.starts(t, toks);
+    fn collect(&self, t: &str, toks: &[Token], flags: Option<&[u64]>, out: &mut Vec<Cand>) {
+        let starts = self.starts(t, toks, flags);
         self.month_day
             .each(t, &starts, |c| self.on_month_day(t, &c, out));
         self.day_month
@@ -1326,15 +1381,27 @@ impl DateFinder {
     /// on into `ſ` or `K` may be a case variant (`Auguſt`) and is tried
     /// with every pattern. Every such run lies inside one word token: a
     /// [`plain`](Token::plain) token is one run, other words are scanned.
-    fn starts(&self, t: &str, toks: &[Token]) -> Vec<(usize, u16)> {
+    ///
+    /// With `flags`, the tokens' flags from
+    /// [`Patterns::flags_into`](crate::patterns::Patterns::flags_into), a
+    /// plain token with a letter first takes its start-word bits from them
+    /// (see [`TOKEN_SHIFT`]) rather than from the start-word table: the
+    /// same starts either way.
+    fn starts(&self, t: &str, toks: &[Token], flags: Option<&[u64]>) -> Vec<(usize, u16)> {
         let b = t.as_bytes();
         let mut out = Vec::new();
-        for tok in toks {
+        for (k, tok) in toks.iter().enumerate() {
             if tok.kind != Kind::Word {
                 continue;
             }
             if tok.plain {
-                self.run_start(b, tok.start, tok.end, &mut out);
+                match flags.and_then(|f| f.get(k)) {
+                    Some(&f) if tok.first.is_ascii_alphabetic() => {
+                        let word = (f >> TOKEN_SHIFT) as u16;
+                        self.plain_word_start(b, tok.start, tok.end, word, &mut out);
+                    }
+                    _ => self.run_start(b, tok.start, tok.end, &mut out),
+                }
                 continue;
             }
             let mut i = tok.start;
@@ -1353,6 +1420,28 @@ impl DateFinder {
         }
         keep_counts_with_direction(&mut out);
         out
+    }
+
+    /// As [`run_start`](Self::run_start) for a run `b[i..j]` with a letter
+    /// first whose [`StartWords::of_plain_word`] bits are `word`: no
+    /// `'80s` can start there, and the text around it decides the rest.
+    #[inline(always)]
+    fn plain_word_start(
+        &self,
+        b: &[u8],
+        i: usize,
+        j: usize,
+        word: u16,
+        out: &mut Vec<(usize, u16)>,
+    ) {
+        let bits = if folds_to_ascii(b.get(j..).unwrap_or_default()) {
+            S_ALL
+        } else {
+            word
+        };
+        if bits != 0 && !(i > 0 && b.get(i - 1) == Some(&b'_')) {
+            out.push((i, bits));
+        }
     }
 
     /// Records the patterns that may begin at `b[i..j]`, a maximal run of
@@ -2544,7 +2633,7 @@ mod tests {
     fn starts_of(f: &DateFinder, t: &str) -> Vec<(usize, u16)> {
         let mut toks = Vec::new();
         tokenize(t, &mut toks);
-        f.starts(t, &toks)
+        f.starts(t, &toks, None)
     }
 
     /// The start list read off the bytes, as `starts` did before it took
@@ -2568,6 +2657,42 @@ mod tests {
         out
     }
 
+    /// The rules' flags of `t`'s tokens, and the starts read off them.
+    fn starts_flagged(f: &DateFinder, t: &str) -> Vec<(usize, u16)> {
+        static PATTERNS: std::sync::LazyLock<crate::patterns::Patterns> =
+            std::sync::LazyLock::new(|| {
+                let g = crate::gazetteer::Gazetteer::embedded().unwrap();
+                crate::patterns::Patterns::new(g.lexicons())
+            });
+        let mut toks = Vec::new();
+        tokenize(t, &mut toks);
+        let mut flags = Vec::new();
+        let mut memo = crate::patterns::FlagMemo::new();
+        PATTERNS.flags_into(t, &toks, &mut memo, &mut flags);
+        f.starts(t, &toks, Some(&flags))
+    }
+
+    #[test]
+    fn start_words_come_with_the_token_flags() {
+        let t = "On May 5, last spring, MARCH 2020 and _May, two years ago; Auguſt.";
+        let got = starts_flagged(&FINDER, t);
+        assert_eq!(got, starts_of(&FINDER, t));
+        let at = |w: &str| {
+            got.iter()
+                .find(|(p, _)| *p == t.find(w).unwrap())
+                .map(|&(_, b)| b)
+        };
+        assert_eq!(at("May").map(|b| b & S_MONTH != 0), Some(true));
+        assert_eq!(at("MARCH").map(|b| b & S_MONTH_YEAR != 0), Some(true));
+        assert_eq!(at("last").map(|b| b & S_RELATIVE != 0), Some(true));
+        assert_eq!(at("ago"), Some(S_DIR));
+        assert_eq!(at("two").map(|b| b & S_REL_N != 0), Some(true));
+        // A word after `_` starts nothing; one that goes on in `ſ` may
+        // start any pattern.
+        assert_eq!(at("May,"), None);
+        assert_eq!(at("Augu"), Some(S_ALL));
+    }
+
     proptest::proptest! {
         /// Word starts from tokens are the word starts of the bytes, on
         /// text where runs meet marks, joins, `_` and the two letters
@@ -2577,6 +2702,15 @@ mod tests {
             t in "([a-zA-Z0-9]|May|1990s|[-'’_ /.,\n]|é|ſ|\u{212A}|\u{301}|Ж){0,50}"
         ) {
             proptest::prop_assert_eq!(starts_of(&FINDER, &t), starts_by_bytes(&FINDER, &t));
+        }
+
+        /// Start words read off the rules' token flags are the ones the
+        /// start-word table gives, in any case, beside any mark.
+        #[test]
+        fn starts_from_token_flags_are_the_table_lookups(
+            t in "([a-z0-9]|May|MARCH|june|Mid|spring|Monday|ago|two|a|last|The|1990s|[-'’_ /.,\n]|ſ|\u{212A}|é){0,40}"
+        ) {
+            proptest::prop_assert_eq!(starts_flagged(&FINDER, &t), starts_of(&FINDER, &t));
         }
     }
 

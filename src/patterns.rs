@@ -12,6 +12,7 @@
 //! Candidates may overlap; the resolver picks one per byte. Every rule
 //! runs in time linear in the number of tokens.
 
+use crate::dates::{self, StartWords};
 use crate::gazetteer::Lexicons;
 use crate::memo::{owner_id, WordMemo};
 use crate::prefilter::WordShapes;
@@ -445,6 +446,9 @@ const T_AWARD: u64 = 1 << 33;
 /// ~350 instructions, the bit one load).
 const F_SURNAME: u64 = 1 << 34;
 const F_GIVEN: u64 = 1 << 35;
+// The bits above are the rules'; the date finder's start words sit
+// above them in the same flags (`dates::TOKEN_SHIFT`).
+const _: () = assert!(F_GIVEN < 1 << dates::TOKEN_SHIFT);
 
 /// Every bit a `Cx::each` loop starts at: the tokens without any are
 /// left out of the list those loops walk. (Debug builds check each
@@ -1000,6 +1004,8 @@ pub struct Patterns {
     /// the suffixes that end so, as bits: most words end like no suffix
     /// and need no lookup at all.
     suffix_ends: Box<[u32]>,
+    /// The date patterns' start words, kept in each word's flags.
+    date_starts: StartWords,
     function: HashSet<&'static str>,
     lead_trim: HashSet<&'static str>,
     not_name: HashSet<&'static str>,
@@ -1192,6 +1198,7 @@ impl Patterns {
                 l
             },
             suffix_set: byte_set(suffixes.iter().map(String::as_str)),
+            date_starts: dates::start_words(),
             function: set(FUNCTION_WORDS),
             lead_trim: set(LEAD_TRIM),
             not_name: set(NOT_NAME),
@@ -1214,6 +1221,7 @@ impl Patterns {
     fn token_flags(&self, w: &str, kind: Kind) -> u64 {
         let f = self.lookup_flags(w);
         if kind != Kind::Word {
+            // No date starts at a mark, and no mark is a plain word.
             let punct = match w {
                 "(" => T_OPEN,
                 "," => T_COMMA,
@@ -1222,6 +1230,7 @@ impl Patterns {
             return (f & !F_PARTICLE) | punct;
         }
         let f = if self.is_given(w) { f | F_GIVEN } else { f };
+        let f = f | u64::from(self.date_starts.of_plain_word(w.as_bytes())) << dates::TOKEN_SHIFT;
         // Most words are lowercase ASCII: not a name, without the Unicode
         // case tables (nor a surname: that needs a capital).
         let lower_ascii = w.as_bytes().first().is_some_and(u8::is_ascii_lowercase);
@@ -1328,19 +1337,46 @@ impl Patterns {
         memo: &mut FlagMemo,
         out: &mut Vec<Candidate>,
     ) {
+        let mut flags = Vec::new();
+        self.flags_into(text, toks, memo, &mut flags);
+        self.find_flagged(text, toks, &flags, out);
+    }
+
+    /// The flags of each token of `text` (`toks` are its tokens), in
+    /// `flags` (cleared first), through the calling thread's `memo`: what
+    /// [`Patterns::find_flagged`] reads, and the date finder's start words
+    /// ([`DateFinder::find_flagged`](crate::dates::DateFinder::find_flagged)).
+    pub fn flags_into(
+        &self,
+        text: &str,
+        toks: &[Token],
+        memo: &mut FlagMemo,
+        flags: &mut Vec<u64>,
+    ) {
         let memo = &mut memo.0;
         memo.claim(self.id);
-        let words: Vec<&str> = toks.iter().map(|t| t.text(text)).collect();
         // One path for every token: its kind follows from its bytes (see
         // `tokens::tests::a_token_is_its_own_tokenization`), so the memo
         // keys marks and words alike by bytes, and no branch on the kind,
         // which words and marks alternate too irregularly to predict, is
         // left outside the memo's misses.
-        let flags: Vec<u64> = words
-            .iter()
-            .zip(toks)
-            .map(|(w, t)| memo.get_or(w.as_bytes(), || self.token_flags(w, t.kind)))
-            .collect();
+        flags.clear();
+        flags.extend(toks.iter().map(|t| {
+            let w = t.text(text);
+            memo.get_or(w.as_bytes(), || self.token_flags(w, t.kind))
+        }));
+    }
+
+    /// As [`Patterns::find_into`], given the tokens' flags from
+    /// [`Patterns::flags_into`] (with the same `text` and `toks`).
+    pub fn find_flagged(
+        &self,
+        text: &str,
+        toks: &[Token],
+        flags: &[u64],
+        out: &mut Vec<Candidate>,
+    ) {
+        let words: Vec<&str> = toks.iter().map(|t| t.text(text)).collect();
         let marked = positions(flags.iter().map(|&f| f & EACH_BITS != 0));
         let mut cx = Cx {
             p: self,
@@ -1407,7 +1443,7 @@ struct Cx<'a> {
     /// The text of each token, sliced once.
     words: Vec<&'a str>,
     /// Word-list and trigger bits of each token (`F_*`, cues, `T_*`).
-    flags: Vec<u64>,
+    flags: &'a [u64],
     /// The tokens with some of the `EACH_BITS`, in order: the dozen
     /// `Cx::each` loops walk this list, not every token.
     marked: Vec<u32>,

@@ -65,6 +65,9 @@ struct DocBufs {
     noise: Vec<Noise>,
     clean: CleanText,
     toks: Vec<Token>,
+    /// Each token's flags ([`Patterns::flags_into`]), read by the dates
+    /// and the rules.
+    flags: Vec<u64>,
     sentences: Vec<Range<usize>>,
     gm: Vec<GazMatch>,
     cands: Vec<Candidate>,
@@ -262,9 +265,13 @@ impl Pipeline {
             tokenize(b.clean.as_str(), &mut b.toks);
         }
         for b in bufs.iter_mut() {
+            self.patterns
+                .flags_into(b.clean.as_str(), &b.toks, &mut w.memo, &mut b.flags);
+        }
+        for b in bufs.iter_mut() {
             b.cands.clear();
             let text = b.clean.as_str();
-            for d in self.dates.find_in(text, &b.toks, b.anchor) {
+            for d in self.dates.find_flagged(text, &b.toks, &b.flags, b.anchor) {
                 let mut c = Candidate::new(
                     CleanSpan::new(d.start, d.end),
                     EntityType::Date,
@@ -277,7 +284,7 @@ impl Pipeline {
         }
         for b in bufs.iter_mut() {
             self.patterns
-                .find_into(b.clean.as_str(), &b.toks, &mut w.memo, &mut b.cands);
+                .find_flagged(b.clean.as_str(), &b.toks, &b.flags, &mut b.cands);
         }
         for b in bufs.iter_mut() {
             b.gm.clear();
