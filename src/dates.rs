@@ -379,6 +379,9 @@ const S_APOS: u16 = 512;
 const S_REL_N: u16 = 1024;
 /// `ago`, `later`, `earlier`: no pattern starts here.
 const S_DIR: u16 = 2048;
+/// In a word's token flags only ([`StartWords::of_word`]): not a plain
+/// word with a letter first, so its starts are found in the text.
+const S_SCAN: u16 = 4096;
 /// The most bytes from a count's start to its direction word's: the
 /// longest count (`seventy-seven`), unit (`centuries`) and two runs of
 /// six three-byte spaces.
@@ -486,15 +489,18 @@ impl std::fmt::Debug for StartWords {
 }
 
 impl StartWords {
-    /// The patterns (`S_*`) that may open at a word token `w` made of one
-    /// run of ASCII letters and digits with a letter first (a
-    /// [`plain`](Token::plain) token), as [`DateFinder`] finds them apart
-    /// from the text around it; 0 for any other token. A function of the
-    /// bytes alone, so a per-word memo may keep it (see [`TOKEN_SHIFT`]).
-    pub(crate) fn of_plain_word(&self, w: &[u8]) -> u16 {
+    /// For word token `w`: if it is one run of ASCII letters and digits
+    /// with a letter first (a [`plain`](Token::plain) token), the
+    /// patterns (`S_*`) that may open at it as far as its own bytes tell;
+    /// for any other word, [`S_SCAN`]: the token must be read in its text
+    /// (`12th`, `mid-1990s`). A function of the bytes alone, so a per-word
+    /// memo may keep it (see [`TOKEN_SHIFT`]).
+    pub(crate) fn of_word(&self, w: &[u8]) -> u16 {
         let letter_run =
             w.first().is_some_and(u8::is_ascii_alphabetic) && w.iter().all(|&x| is_ascii_alnum(x));
-        if letter_run && self.shapes.may_hold(w) {
+        if !letter_run {
+            S_SCAN
+        } else if self.shapes.may_hold(w) {
             self.map.get(w).unwrap_or(0)
         } else {
             0
@@ -502,7 +508,7 @@ impl StartWords {
     }
 }
 
-/// Where a token's [`StartWords::of_plain_word`] bits sit in the 64-bit
+/// Where a token's [`StartWords::of_word`] bits sit in the 64-bit
 /// token flags the rules compute for every token
 /// ([`Patterns::flags_into`](crate::patterns::Patterns::flags_into)):
 /// that pass looks each word up in its memo anyway, so the date finder
@@ -1383,48 +1389,62 @@ impl DateFinder {
     /// [`plain`](Token::plain) token is one run, other words are scanned.
     ///
     /// With `flags`, the tokens' flags from
-    /// [`Patterns::flags_into`](crate::patterns::Patterns::flags_into), a
-    /// plain token with a letter first takes its start-word bits from them
-    /// (see [`TOKEN_SHIFT`]) rather than from the start-word table: the
-    /// same starts either way.
+    /// [`Patterns::flags_into`](crate::patterns::Patterns::flags_into)
+    /// (see [`TOKEN_SHIFT`]), only the tokens whose flags hold start-word
+    /// bits, or ask for a scan, are looked at: the same starts, without a
+    /// test of every token's kind and bytes (words and marks alternate
+    /// too irregularly for a branch on them to be predicted).
     fn starts(&self, t: &str, toks: &[Token], flags: Option<&[u64]>) -> Vec<(usize, u16)> {
         let b = t.as_bytes();
         let mut out = Vec::new();
-        for (k, tok) in toks.iter().enumerate() {
-            if tok.kind != Kind::Word {
-                continue;
-            }
-            if tok.plain {
-                match flags.and_then(|f| f.get(k)) {
-                    Some(&f) if tok.first.is_ascii_alphabetic() => {
-                        let word = (f >> TOKEN_SHIFT) as u16;
+        match flags {
+            Some(flags) if flags.len() == toks.len() => {
+                for (tok, &f) in toks.iter().zip(flags) {
+                    let word = (f >> TOKEN_SHIFT) as u16;
+                    if word & S_SCAN != 0 {
+                        self.word_starts(b, tok, &mut out);
+                    } else if word != 0 {
                         self.plain_word_start(b, tok.start, tok.end, word, &mut out);
                     }
-                    _ => self.run_start(b, tok.start, tok.end, &mut out),
                 }
-                continue;
             }
-            let mut i = tok.start;
-            while let Some(k) = b
-                .get(i..tok.end)
-                .and_then(|r| r.iter().position(|&x| is_ascii_alnum(x)))
-            {
-                i += k;
-                let j = b[i..tok.end]
-                    .iter()
-                    .position(|&x| !is_ascii_alnum(x))
-                    .map_or(tok.end, |k| i + k);
-                self.run_start(b, i, j, &mut out);
-                i = j;
+            _ => {
+                for tok in toks.iter().filter(|t| t.kind == Kind::Word) {
+                    self.word_starts(b, tok, &mut out);
+                }
             }
         }
         keep_counts_with_direction(&mut out);
         out
     }
 
-    /// As [`run_start`](Self::run_start) for a run `b[i..j]` with a letter
-    /// first whose [`StartWords::of_plain_word`] bits are `word`: no
+    /// The starts inside word token `tok`.
+    #[inline(always)]
+    fn word_starts(&self, b: &[u8], tok: &Token, out: &mut Vec<(usize, u16)>) {
+        if tok.plain {
+            self.run_start(b, tok.start, tok.end, out);
+            return;
+        }
+        let mut i = tok.start;
+        while let Some(k) = b
+            .get(i..tok.end)
+            .and_then(|r| r.iter().position(|&x| is_ascii_alnum(x)))
+        {
+            i += k;
+            let j = b[i..tok.end]
+                .iter()
+                .position(|&x| !is_ascii_alnum(x))
+                .map_or(tok.end, |k| i + k);
+            self.run_start(b, i, j, out);
+            i = j;
+        }
+    }
+
+    /// As [`run_start`](Self::run_start) for a plain token `b[i..j]` with
+    /// a letter first whose [`StartWords::of_word`] bits are `word`: no
     /// `'80s` can start there, and the text around it decides the rest.
+    /// (The char after a plain token is no letter, so no `ſ` or `K`
+    /// either; it is tested all the same, as `run_start` does.)
     #[inline(always)]
     fn plain_word_start(
         &self,

@@ -1230,7 +1230,7 @@ impl Patterns {
             return (f & !F_PARTICLE) | punct;
         }
         let f = if self.is_given(w) { f | F_GIVEN } else { f };
-        let f = f | u64::from(self.date_starts.of_plain_word(w.as_bytes())) << dates::TOKEN_SHIFT;
+        let f = f | u64::from(self.date_starts.of_word(w.as_bytes())) << dates::TOKEN_SHIFT;
         // Most words are lowercase ASCII: not a name, without the Unicode
         // case tables (nor a surname: that needs a capital).
         let lower_ascii = w.as_bytes().first().is_some_and(u8::is_ascii_lowercase);
