@@ -1362,8 +1362,9 @@ impl Patterns {
         // left outside the memo's misses.
         flags.clear();
         flags.extend(toks.iter().map(|t| {
-            let w = t.text(text);
-            memo.get_or(w.as_bytes(), || self.token_flags(w, t.kind))
+            memo.get_or_in(text.as_bytes(), t.start..t.end, || {
+                self.token_flags(t.text(text), t.kind)
+            })
         }));
     }
 
