@@ -3,7 +3,9 @@
 //!
 //! Each stage is timed on the path `kinex extract` runs: dates and the
 //! matchers read one token stream made once per document (the `tokens`
-//! benchmark times that), records are written by `RecordRef::write_json`.
+//! benchmark times that), dates and the pattern rules read the tokens'
+//! flags, looked up once per token through the thread's memo (`flags`),
+//! records are written by `RecordRef::write_json`.
 //! What `end_to_end` takes beyond the stages' sum is resolve, the
 //! mapping of spans back to raw offsets, and the stages evicting each
 //! other's tables from the cache at every document, which
@@ -43,6 +45,7 @@ const BATCH: usize = 512 * 1024;
 const NOISE: usize = 4_759;
 const SENTENCES: usize = 13_359;
 const TOKENS: usize = 279_195;
+const FLAGGED: usize = 135_346;
 const DATES: usize = 3_976;
 const MATCHES: usize = 27_310;
 const ENTITIES: usize = 12_713;
@@ -142,32 +145,47 @@ fn stages(c: &mut Criterion) {
     check("tokens", tokens_all(&mut toks), TOKENS);
     g.bench_function("tokens", |b| b.iter(|| black_box(tokens_all(&mut toks))));
 
+    // flags: each token's word-list, trigger and date start-word bits,
+    // through the thread's memo, as the dates and the rules read them.
+    let gaz = f.pipeline.gazetteer();
+    let patterns = Patterns::new(gaz.lexicons());
+    let mut memo = FlagMemo::new();
+    let mut flags_all = |flags: &mut Vec<Vec<u64>>| {
+        let mut n = 0;
+        for ((t, toks), out) in f.clean.iter().zip(&f.toks).zip(flags.iter_mut()) {
+            patterns.flags_into(t, toks, &mut memo, out);
+            n += out.iter().filter(|&&x| x != 0).count();
+        }
+        n
+    };
+    let mut flags = vec![Vec::new(); f.clean.len()];
+    check("tokens with flags", flags_all(&mut flags), FLAGGED);
+    g.bench_function("flags", |b| b.iter(|| black_box(flags_all(&mut flags))));
+
     // dates: every date expression with its normalized value, from the
-    // tokens.
+    // tokens and their flags.
     let dates = DateFinder::new();
     let anchor = Some(jiff::civil::date(2026, 2, 7));
     let dates_all = || {
         f.clean
             .iter()
             .zip(&f.toks)
-            .map(|(t, toks)| dates.find_in(t, toks, anchor).len())
+            .zip(&flags)
+            .map(|((t, toks), fl)| dates.find_flagged(t, toks, fl, anchor).len())
             .sum::<usize>()
     };
     check("dates", dates_all(), DATES);
     g.bench_function("dates", |b| b.iter(|| black_box(dates_all())));
 
     // match: the gazetteer automaton and the pattern rules, from the
-    // tokens.
-    let gaz = f.pipeline.gazetteer();
-    let patterns = Patterns::new(gaz.lexicons());
-    let mut memo = FlagMemo::new();
-    let mut match_all = |gm: &mut Vec<_>, cands: &mut Vec<_>| {
+    // tokens and their flags.
+    let match_all = |gm: &mut Vec<_>, cands: &mut Vec<_>| {
         let mut n = 0;
-        for (t, toks) in f.clean.iter().zip(&f.toks) {
+        for ((t, toks), fl) in f.clean.iter().zip(&f.toks).zip(&flags) {
             gm.clear();
             gaz.find_in(t, toks, gm);
             cands.clear();
-            patterns.find_into(t, toks, &mut memo, cands);
+            patterns.find_flagged(t, toks, fl, cands);
             n += gm.len() + cands.len();
         }
         n
