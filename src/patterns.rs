@@ -1346,6 +1346,24 @@ impl Patterns {
     /// `flags` (cleared first), through the calling thread's `memo`: what
     /// [`Patterns::find_flagged`] reads, and the date finder's start words
     /// ([`DateFinder::find_flagged`](crate::dates::DateFinder::find_flagged)).
+    ///
+    /// ```
+    /// use kinex::{dates::DateFinder, gazetteer::Gazetteer, tokens::tokenize};
+    /// use kinex::patterns::{FlagMemo, Patterns};
+    /// let patterns = Patterns::new(Gazetteer::embedded().unwrap().lexicons());
+    /// let text = "The film was directed by Aktan Arym Kubat in May 2019.";
+    /// let mut toks = Vec::new();
+    /// tokenize(text, &mut toks);
+    /// let mut flags = Vec::new();
+    /// patterns.flags_into(text, &toks, &mut FlagMemo::new(), &mut flags);
+    /// assert_eq!(flags.len(), toks.len());
+    /// // The rules and the date finder read the same flags.
+    /// let mut found = Vec::new();
+    /// patterns.find_flagged(text, &toks, &flags, &mut found);
+    /// assert!(found.iter().any(|c| &text[c.span.range()] == "Aktan Arym Kubat"));
+    /// let dates = DateFinder::new().find_flagged(text, &toks, &flags, None);
+    /// assert_eq!(dates[0].value, "2019-05");
+    /// ```
     pub fn flags_into(
         &self,
         text: &str,
